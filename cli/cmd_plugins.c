@@ -1,0 +1,250 @@
+/* nnlab plugins: list the registry, or show one plugin's descriptor. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "json_output.h"
+
+static gboolean as_json = FALSE;
+static char *kind_filter = NULL;
+
+static GOptionEntry entries[] = {
+    {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON", NULL},
+    {"kind", 'k', 0, G_OPTION_ARG_STRING, &kind_filter,
+     "Only plugins of this kind (activation, loss, optimizer)", "KIND"},
+    G_OPTION_ENTRY_NULL};
+
+static void add_string(JsonBuilder *b, const char *key, const char *value) {
+  json_builder_set_member_name(b, key);
+  if (value)
+    json_builder_add_string_value(b, value);
+  else
+    json_builder_add_null_value(b);
+}
+
+static void list_json(const nnlab_registry *registry, gboolean has_kind,
+                      nnlab_plugin_kind kind) {
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "search_path");
+  json_builder_begin_array(b);
+  const char *const *dirs = nnlab_registry_search_path(registry);
+  for (size_t i = 0; dirs[i]; i++) json_builder_add_string_value(b, dirs[i]);
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "plugins");
+  json_builder_begin_array(b);
+  for (size_t i = 0; i < nnlab_registry_count(registry); i++) {
+    const nnlab_plugin *p = nnlab_registry_get(registry, i);
+    const nnlab_plugin_info *info = nnlab_plugin_get_info(p);
+    if (has_kind && (!info || info->kind != kind)) continue;
+    json_builder_begin_object(b);
+    add_string(b, "kind", info ? nnlab_kind_name(info->kind) : NULL);
+    add_string(b, "name", info ? info->name : NULL);
+    add_string(b, "version", info ? info->version : NULL);
+    add_string(b, "description", info ? info->description : NULL);
+    add_string(b, "file", nnlab_plugin_get_path(p));
+    add_string(b, "status", info ? "ok" : "broken");
+    add_string(b, "problem", nnlab_plugin_get_problem(p));
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  json_builder_end_object(b);
+  print_json(b);
+}
+
+static void list_text(const nnlab_registry *registry, gboolean has_kind,
+                      nnlab_plugin_kind kind) {
+  printf("%-10s  %-20s  %-7s  %s\n", "KIND", "NAME", "VERSION",
+         "DESCRIPTION / FILE");
+  size_t broken = 0;
+  for (size_t i = 0; i < nnlab_registry_count(registry); i++) {
+    const nnlab_plugin *p = nnlab_registry_get(registry, i);
+    const nnlab_plugin_info *info = nnlab_plugin_get_info(p);
+    if (!info) {
+      broken++;
+      continue;
+    }
+    if (has_kind && info->kind != kind) continue;
+    printf("%-10s  %-20s  %-7s  %s\n%-42s  %s\n", nnlab_kind_name(info->kind),
+           info->name, info->version, info->description, "",
+           nnlab_plugin_get_path(p));
+  }
+  if (broken == 0 || has_kind) return;
+  printf("\nNot loaded:\n");
+  for (size_t i = 0; i < nnlab_registry_count(registry); i++) {
+    const nnlab_plugin *p = nnlab_registry_get(registry, i);
+    if (!nnlab_plugin_get_info(p))
+      printf("  %s\n    %s\n", nnlab_plugin_get_path(p),
+             nnlab_plugin_get_problem(p));
+  }
+}
+
+static void add_hparam_json(JsonBuilder *b, const nnlab_hparam *spec,
+                            const nnlab_value *value) {
+  g_autofree char *text = nnlab_hparam_format_value(spec, value);
+  g_autofree char *range = nnlab_hparam_format_range(spec);
+  json_builder_begin_object(b);
+  add_string(b, "name", spec->name);
+  add_string(b, "type", nnlab_hparam_type_name(spec->type));
+  json_builder_set_member_name(b, "default");
+  switch (spec->type) {
+    case NNLAB_HPARAM_FLOAT:
+      json_builder_add_double_value(b, value->f);
+      break;
+    case NNLAB_HPARAM_INT:
+      json_builder_add_int_value(b, value->i);
+      break;
+    case NNLAB_HPARAM_BOOL:
+      json_builder_add_boolean_value(b, value->b);
+      break;
+    case NNLAB_HPARAM_PAIR:
+      json_builder_begin_array(b);
+      json_builder_add_double_value(b, value->pair[0]);
+      json_builder_add_double_value(b, value->pair[1]);
+      json_builder_end_array(b);
+      break;
+    case NNLAB_HPARAM_CHOICE:
+      json_builder_add_string_value(b, text);
+      break;
+  }
+  add_string(b, "range", range);
+  add_string(b, "help", spec->help);
+  json_builder_end_object(b);
+}
+
+static void show_json(const nnlab_plugin *plugin) {
+  const nnlab_plugin_info *info = nnlab_plugin_get_info(plugin);
+  g_autofree nnlab_value *defaults = nnlab_hparams_new_defaults(info);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  add_string(b, "kind", nnlab_kind_name(info->kind));
+  add_string(b, "name", info->name);
+  add_string(b, "version", info->version);
+  add_string(b, "description", info->description);
+  add_string(b, "file", nnlab_plugin_get_path(plugin));
+  json_builder_set_member_name(b, "hyperparameters");
+  json_builder_begin_array(b);
+  for (size_t i = 0; i < info->n_hparams; i++)
+    add_hparam_json(b, &info->hparams[i], &defaults[i]);
+  json_builder_end_array(b);
+  if (info->kind == NNLAB_KIND_OPTIMIZER) {
+    json_builder_set_member_name(b, "slots");
+    json_builder_begin_array(b);
+    for (size_t i = 0; i < NNLAB_MAX_SLOTS && info->optimizer.slot_names[i];
+         i++)
+      json_builder_add_string_value(b, info->optimizer.slot_names[i]);
+    json_builder_end_array(b);
+  }
+  if (info->kind == NNLAB_KIND_LOSS) {
+    json_builder_set_member_name(b, "targets");
+    json_builder_begin_array(b);
+    if (info->loss.targets & NNLAB_LOSS_FLOAT_TARGETS)
+      json_builder_add_string_value(b, "float");
+    if (info->loss.targets & NNLAB_LOSS_CLASS_TARGETS)
+      json_builder_add_string_value(b, "class");
+    json_builder_end_array(b);
+  }
+  if (info->kind == NNLAB_KIND_ACTIVATION) {
+    json_builder_set_member_name(b, "rowwise");
+    json_builder_add_boolean_value(
+        b, (info->activation.flags & NNLAB_ACTIVATION_ROWWISE) != 0);
+    json_builder_set_member_name(b, "inplace_safe");
+    json_builder_add_boolean_value(
+        b, (info->activation.flags & NNLAB_ACTIVATION_INPLACE_SAFE) != 0);
+  }
+  json_builder_end_object(b);
+  print_json(b);
+}
+
+static void show_text(const nnlab_plugin *plugin) {
+  const nnlab_plugin_info *info = nnlab_plugin_get_info(plugin);
+  g_autofree nnlab_value *defaults = nnlab_hparams_new_defaults(info);
+  printf("%s %s (%s)\n  %s\n  file: %s\n", info->name, info->version,
+         nnlab_kind_name(info->kind), info->description,
+         nnlab_plugin_get_path(plugin));
+  if (info->kind == NNLAB_KIND_ACTIVATION)
+    printf("  %s, %s\n",
+           info->activation.flags & NNLAB_ACTIVATION_ROWWISE ? "row-wise"
+                                                             : "elementwise",
+           info->activation.flags & NNLAB_ACTIVATION_INPLACE_SAFE
+               ? "safe in place"
+               : "needs separate output buffers");
+  if (info->kind == NNLAB_KIND_LOSS)
+    printf(
+        "  targets: %s%s%s\n",
+        info->loss.targets & NNLAB_LOSS_FLOAT_TARGETS ? "float values" : "",
+        info->loss.targets ==
+                (NNLAB_LOSS_FLOAT_TARGETS | NNLAB_LOSS_CLASS_TARGETS)
+            ? ", "
+            : "",
+        info->loss.targets & NNLAB_LOSS_CLASS_TARGETS ? "class indices" : "");
+  if (info->kind == NNLAB_KIND_OPTIMIZER) {
+    printf("  state slots:");
+    for (size_t i = 0; i < NNLAB_MAX_SLOTS && info->optimizer.slot_names[i];
+         i++)
+      printf(" %s", info->optimizer.slot_names[i]);
+    printf("\n");
+  }
+  if (info->n_hparams == 0) {
+    printf("\nNo hyperparameters.\n");
+    return;
+  }
+  printf("\n  %-26s %-7s %-13s %-16s %s\n", "HYPERPARAMETER", "TYPE", "DEFAULT",
+         "RANGE", "HELP");
+  for (size_t i = 0; i < info->n_hparams; i++) {
+    const nnlab_hparam *spec = &info->hparams[i];
+    g_autofree char *value = nnlab_hparam_format_value(spec, &defaults[i]);
+    g_autofree char *range = nnlab_hparam_format_range(spec);
+    printf("  %-26s %-7s %-13s %-16s %s\n", spec->name,
+           nnlab_hparam_type_name(spec->type), value, range, spec->help);
+  }
+}
+
+int cmd_plugins(int argc, char **argv) {
+  g_autoptr(GOptionContext) context =
+      g_option_context_new("[show NAME] - list plugins or show one");
+  g_option_context_add_main_entries(context, entries, NULL);
+  g_option_context_set_description(
+      context,
+      "Without arguments, lists every plugin file found: kind, name, version,\n"
+      "description and file, then the files that could not be loaded and "
+      "why.\n'show NAME' prints a plugin's hyperparameters with type, "
+      "default,\nrange and help.\n");
+  if (!parse_options(context, &argc, &argv)) return 2;
+  nnlab_plugin_kind kind = 0;
+  if (kind_filter && !nnlab_kind_from_name(kind_filter, &kind)) {
+    fprintf(stderr,
+            "nnlab: error: --kind: unknown kind '%s'; expected activation, "
+            "loss or optimizer\n",
+            kind_filter);
+    return 2;
+  }
+  gboolean show = argc >= 2 && strcmp(argv[1], "show") == 0;
+  if ((show && argc != 3) || (!show && argc != 1)) {
+    fprintf(stderr,
+            "nnlab: error: expected 'nnlab plugins' or 'nnlab plugins show "
+            "NAME' (try --help)\n");
+    return 2;
+  }
+  /* The listing shows the problems itself, so warnings would repeat it. */
+  nnlab_registry *registry = open_registry(!show || as_json);
+  int status = 0;
+  if (show) {
+    g_autoptr(GError) error = NULL;
+    const nnlab_plugin *plugin =
+        kind_filter ? nnlab_registry_find(registry, kind, argv[2], &error)
+                    : nnlab_registry_find_any(registry, argv[2], &error);
+    if (!plugin)
+      status = report_error(error);
+    else if (as_json)
+      show_json(plugin);
+    else
+      show_text(plugin);
+  } else if (as_json) {
+    list_json(registry, kind_filter != NULL, kind);
+  } else {
+    list_text(registry, kind_filter != NULL, kind);
+  }
+  nnlab_registry_free(registry);
+  return status;
+}

@@ -1,0 +1,18 @@
+/* The nnlab command's subcommands. Each returns the process exit status. */
+#ifndef NNLAB_CLI_COMMANDS_H
+#define NNLAB_CLI_COMMANDS_H
+
+#include <nnlab/nnlab.h>
+
+int cmd_plugins(int argc, char **argv);
+
+/* Prints "nnlab: error: MESSAGE" on stderr; returns the exit status 1. */
+int report_error(const GError *error);
+
+/* Parses argv with context, printing a one-line error on failure. */
+gboolean parse_options(GOptionContext *context, int *argc, char ***argv);
+
+/* The default registry, with each scan warning printed on stderr. */
+nnlab_registry *open_registry(gboolean quiet_warnings);
+
+#endif

@@ -1,0 +1,71 @@
+/* nnlab: the command-line front end of the engine. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+    {"plugins", cmd_plugins,
+     "list plugins, show one, or explain why one is broken"},
+};
+
+int report_error(const GError *error) {
+  fprintf(stderr, "nnlab: error: %s\n", error->message);
+  return 1;
+}
+
+gboolean parse_options(GOptionContext *context, int *argc, char ***argv) {
+  g_autoptr(GError) error = NULL;
+  if (g_option_context_parse(context, argc, argv, &error)) return TRUE;
+  fprintf(stderr, "nnlab: error: %s (try --help)\n", error->message);
+  return FALSE;
+}
+
+nnlab_registry *open_registry(gboolean quiet_warnings) {
+  nnlab_registry *registry = nnlab_registry_new_default();
+  const char *const *warnings = nnlab_registry_warnings(registry);
+  for (size_t i = 0; !quiet_warnings && warnings[i]; i++)
+    fprintf(stderr, "nnlab: warning: %s\n", warnings[i]);
+  return registry;
+}
+
+static void print_usage(FILE *out) {
+  fprintf(out,
+          "Usage: nnlab COMMAND [OPTIONS...]\n\n"
+          "nnlab %s: a deep-learning research framework.\n\nCommands:\n",
+          nnlab_version());
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out,
+          "\nRun 'nnlab COMMAND --help' for a command's options.\n"
+          "Plugins are searched in $NNLAB_PLUGIN_PATH (colon-separated), then "
+          "the built-in directories.\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    print_usage(stderr);
+    return 2;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    print_usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("nnlab %s\n", nnlab_version());
+    return 0;
+  }
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+    if (strcmp(argv[1], commands[i].name) == 0)
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "nnlab: error: unknown command '%s' (try nnlab --help)\n",
+          argv[1]);
+  return 2;
+}

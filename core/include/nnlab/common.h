@@ -1,0 +1,42 @@
+/* Shared definitions for the nnlab engine API. */
+#ifndef NNLAB_COMMON_H
+#define NNLAB_COMMON_H
+
+#include <glib.h>
+
+#include <nnlab/plugin.h>
+
+#define NNLAB_API __attribute__((visibility("default")))
+
+G_BEGIN_DECLS
+
+/* Errors from the engine are GErrors in this domain. The message names the
+ * file, line or key at fault and says what was expected. */
+#define NNLAB_ERROR (nnlab_error_quark())
+NNLAB_API GQuark nnlab_error_quark(void);
+
+typedef enum nnlab_error_code {
+  NNLAB_ERROR_NOT_FOUND, /* no such plugin, key, file or member */
+  NNLAB_ERROR_INVALID,   /* malformed value, config or file */
+  NNLAB_ERROR_RANGE,     /* a value outside its allowed range */
+  NNLAB_ERROR_PLUGIN,    /* a plugin returned a failure status */
+  NNLAB_ERROR_IO,        /* reading or writing a file failed */
+  NNLAB_ERROR_DIVERGED,  /* training produced NaN or Inf */
+  NNLAB_ERROR_NO_MEMORY, /* an allocation failed */
+} nnlab_error_code;
+
+/* The library's version string, "MAJOR.MINOR.PATCH". */
+NNLAB_API const char *nnlab_version(void);
+
+/* "activation", "loss", "optimizer"; NULL for an unknown kind. */
+NNLAB_API const char *nnlab_kind_name(nnlab_plugin_kind kind);
+/* Parses a kind name; returns FALSE if unknown. */
+NNLAB_API gboolean nnlab_kind_from_name(const char *name,
+                                        nnlab_plugin_kind *kind);
+
+/* Short text for a plugin status code. */
+NNLAB_API const char *nnlab_status_message(nnlab_status status);
+
+G_END_DECLS
+
+#endif

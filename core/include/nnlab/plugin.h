@@ -1,0 +1,255 @@
+/* nnlab plugin ABI: the one header a plugin author needs.
+ *
+ * A plugin is a shared object that defines exactly one activation, loss or
+ * optimizer with the NNLAB_PLUGIN() macro:
+ *
+ *   #include <nnlab/plugin.h>
+ *
+ *   static nnlab_status square_forward(const float *x, float *y, size_t rows,
+ *                                      size_t cols, const nnlab_value *hp) {
+ *     for (size_t i = 0; i < rows * cols; i++) y[i] = x[i] * x[i];
+ *     return NNLAB_STATUS_OK;
+ *   }
+ *   ...
+ *   NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "square",
+ *                .version = "1.0.0", .description = "x squared",
+ *                .activation = {.forward = square_forward,
+ *                               .backward = square_backward});
+ *
+ * Build it with
+ *   cc -shared -fPIC $(pkg-config --cflags nnlab) square.c -o square.so
+ * and put its directory in NNLAB_PLUGIN_PATH.
+ *
+ * Rules: plugins return status codes; they never print, abort or exit, and
+ * they keep no global mutable state (the host may call them from several
+ * threads at once on disjoint data).
+ */
+#ifndef NNLAB_PLUGIN_H
+#define NNLAB_PLUGIN_H
+
+#include <math.h> /* INFINITY for unbounded hyperparameter ranges */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Same major and minor <= the host's is accepted. Bump the minor for
+ * additions at the end of a struct, the major for anything else. */
+#define NNLAB_ABI_MAJOR 1
+#define NNLAB_ABI_MINOR 0
+
+#define NNLAB_PLUGIN_EXPORT __attribute__((visibility("default")))
+
+typedef enum nnlab_status {
+  NNLAB_STATUS_OK = 0,
+  NNLAB_STATUS_INVALID_ARGUMENT = 1, /* bad shape, class index out of range */
+  NNLAB_STATUS_UNSUPPORTED = 2,      /* e.g. a target kind the loss lacks */
+  NNLAB_STATUS_NUMERIC = 3,          /* a result would not be finite */
+  NNLAB_STATUS_NO_MEMORY = 4,
+} nnlab_status;
+
+typedef enum nnlab_plugin_kind {
+  NNLAB_KIND_ACTIVATION = 1,
+  NNLAB_KIND_LOSS = 2,
+  NNLAB_KIND_OPTIMIZER = 3,
+} nnlab_plugin_kind;
+
+/* Read by the host before any other plugin code runs. The layout of this
+ * struct never changes. */
+typedef struct nnlab_abi_info {
+  uint32_t abi_major;
+  uint32_t abi_minor;
+  uint32_t sizeof_float;
+  uint32_t sizeof_size_t;
+  uint32_t sizeof_pointer;
+} nnlab_abi_info;
+
+/* ---- Hyperparameters ---------------------------------------------------- */
+
+typedef enum nnlab_hparam_type {
+  NNLAB_HPARAM_FLOAT = 1,  /* value.f */
+  NNLAB_HPARAM_INT = 2,    /* value.i */
+  NNLAB_HPARAM_BOOL = 3,   /* value.b */
+  NNLAB_HPARAM_PAIR = 4,   /* value.pair[0..1], e.g. Adam's betas */
+  NNLAB_HPARAM_CHOICE = 5, /* value.i indexes the '|'-separated choices */
+} nnlab_hparam_type;
+
+/* Bounds are inclusive unless flagged exclusive. */
+enum {
+  NNLAB_HPARAM_MIN_EXCLUSIVE = 1u << 0,
+  NNLAB_HPARAM_MAX_EXCLUSIVE = 1u << 1,
+};
+
+typedef struct nnlab_hparam {
+  const char *name; /* lower-case identifier, unique within the plugin */
+  nnlab_hparam_type type;
+  double default_value[2]; /* [1] is used by PAIR only */
+  double min, max;         /* applies to each element of a PAIR */
+  uint32_t flags;          /* NNLAB_HPARAM_*_EXCLUSIVE */
+  const char *choices;     /* CHOICE only: "none|tanh" */
+  const char *help;        /* one line */
+} nnlab_hparam;
+
+/* Resolved values, passed to the plugin in the order of its table. */
+typedef union nnlab_value {
+  double f;
+  int64_t i;
+  bool b;
+  double pair[2];
+} nnlab_value;
+
+#define NNLAB_HPARAM_FLOAT_DEF(name_, def, lo, hi, flags_, help_)             \
+  {                                                                           \
+    .name = (name_), .type = NNLAB_HPARAM_FLOAT, .default_value = {(def), 0}, \
+    .min = (lo), .max = (hi), .flags = (flags_), .help = (help_)              \
+  }
+#define NNLAB_HPARAM_INT_DEF(name_, def, lo, hi, help_)                     \
+  {                                                                         \
+    .name = (name_), .type = NNLAB_HPARAM_INT, .default_value = {(def), 0}, \
+    .min = (lo), .max = (hi), .help = (help_)                               \
+  }
+#define NNLAB_HPARAM_BOOL_DEF(name_, def, help_)                             \
+  {                                                                          \
+    .name = (name_), .type = NNLAB_HPARAM_BOOL, .default_value = {(def), 0}, \
+    .min = 0, .max = 1, .help = (help_)                                      \
+  }
+#define NNLAB_HPARAM_PAIR_DEF(name_, def0, def1, lo, hi, flags_, help_) \
+  {                                                                     \
+    .name = (name_), .type = NNLAB_HPARAM_PAIR,                         \
+    .default_value = {(def0), (def1)}, .min = (lo), .max = (hi),        \
+    .flags = (flags_), .help = (help_)                                  \
+  }
+#define NNLAB_HPARAM_CHOICE_DEF(name_, def_index, choices_, help_) \
+  {                                                                \
+    .name = (name_), .type = NNLAB_HPARAM_CHOICE,                  \
+    .default_value = {(def_index), 0}, .min = 0, .max = 0,         \
+    .choices = (choices_), .help = (help_)                         \
+  }
+
+/* ---- Activations ---------------------------------------------------------
+ * x, y, dy and dx are row-major rows x cols arrays (a batch of rows).
+ * forward:  y = f(x)
+ * backward: dx = J(x)^T dy, the vector-Jacobian product. Both x and the
+ *           forward output y are given, so a plugin uses whichever is cheaper.
+ *           dx is written, not accumulated.
+ * Elementwise activations may treat the arrays as rows * cols scalars;
+ * row-wise ones (softmax) set NNLAB_ACTIVATION_ROWWISE. */
+enum {
+  NNLAB_ACTIVATION_ROWWISE = 1u << 0,
+  /* y may alias x in forward, and dx may alias dy in backward. */
+  NNLAB_ACTIVATION_INPLACE_SAFE = 1u << 1,
+};
+
+typedef nnlab_status (*nnlab_activation_forward_fn)(const float *x, float *y,
+                                                    size_t rows, size_t cols,
+                                                    const nnlab_value *hp);
+typedef nnlab_status (*nnlab_activation_backward_fn)(const float *x,
+                                                     const float *y,
+                                                     const float *dy, float *dx,
+                                                     size_t rows, size_t cols,
+                                                     const nnlab_value *hp);
+
+typedef struct nnlab_activation_ops {
+  uint32_t flags;
+  nnlab_activation_forward_fn forward;
+  nnlab_activation_backward_fn backward;
+} nnlab_activation_ops;
+
+/* ---- Losses ----------------------------------------------------------------
+ * pred is rows x cols (the network output for a batch). Targets are either
+ * float values (rows x cols) or class indices (rows, each in [0, cols) or
+ * {0, 1} for a single-output binary loss).
+ * Reduction is the mean, as torch's reduction='mean' defines it:
+ *   elementwise losses (mse, mae, huber, bce): mean over all rows * cols;
+ *   per-row losses (cross_entropy, nll): mean over rows.
+ * The function stores the loss in *loss and, when dpred is not NULL, the
+ * gradient of that mean with respect to pred. */
+enum {
+  NNLAB_LOSS_FLOAT_TARGETS = 1u << 0,
+  NNLAB_LOSS_CLASS_TARGETS = 1u << 1,
+};
+
+typedef struct nnlab_targets {
+  const float *values;    /* rows x cols, or NULL */
+  const int32_t *classes; /* rows, or NULL */
+} nnlab_targets;
+
+typedef nnlab_status (*nnlab_loss_fn)(const float *pred,
+                                      const nnlab_targets *targets, size_t rows,
+                                      size_t cols, const nnlab_value *hp,
+                                      double *loss, float *dpred);
+
+typedef struct nnlab_loss_ops {
+  uint32_t targets; /* NNLAB_LOSS_*_TARGETS it accepts */
+  nnlab_loss_fn compute;
+} nnlab_loss_ops;
+
+/* ---- Optimizers ------------------------------------------------------------
+ * One update over a flat vector of n parameters, in place. The host owns the
+ * state: one float array of n elements per named slot, zero before the first
+ * step, passed in the order of slot_names. step is 1 on the first update.
+ * An optimizer must declare a FLOAT hyperparameter named "lr"; learning-rate
+ * schedules write into it before each step. The host may split a vector into
+ * chunks and call step on each, so updates must be elementwise. */
+#define NNLAB_MAX_SLOTS 8
+
+typedef nnlab_status (*nnlab_optimizer_step_fn)(float *params,
+                                                const float *grads,
+                                                float *const *slots, size_t n,
+                                                uint64_t step,
+                                                const nnlab_value *hp);
+
+typedef struct nnlab_optimizer_ops {
+  const char *slot_names[NNLAB_MAX_SLOTS]; /* NULL-terminated if fewer */
+  nnlab_optimizer_step_fn step;
+} nnlab_optimizer_ops;
+
+/* ---- The descriptor --------------------------------------------------------
+ */
+
+typedef struct nnlab_plugin_info {
+  nnlab_plugin_kind kind;
+  const char *name;        /* lower-case identifier: [a-z0-9_]+ */
+  const char *version;     /* "MAJOR.MINOR.PATCH" */
+  const char *description; /* one line */
+  const nnlab_hparam *hparams;
+  size_t n_hparams;
+  nnlab_activation_ops activation; /* kind == NNLAB_KIND_ACTIVATION */
+  nnlab_loss_ops loss;             /* kind == NNLAB_KIND_LOSS */
+  nnlab_optimizer_ops optimizer;   /* kind == NNLAB_KIND_OPTIMIZER */
+} nnlab_plugin_info;
+
+#define NNLAB_ARRAY_LENGTH(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Entry points looked up by the host. */
+#define NNLAB_PLUGIN_ABI_SYMBOL "nnlab_plugin_abi"
+#define NNLAB_PLUGIN_DESCRIBE_SYMBOL "nnlab_plugin_describe"
+
+typedef const nnlab_abi_info *(*nnlab_plugin_abi_fn)(void);
+typedef const nnlab_plugin_info *(*nnlab_plugin_describe_fn)(void);
+
+/* All the boilerplate a plugin needs: the ABI check and the descriptor,
+ * given as designated initializers of nnlab_plugin_info. */
+#define NNLAB_PLUGIN(...)                                                    \
+  NNLAB_PLUGIN_EXPORT const nnlab_abi_info *nnlab_plugin_abi(void);          \
+  NNLAB_PLUGIN_EXPORT const nnlab_abi_info *nnlab_plugin_abi(void) {         \
+    static const nnlab_abi_info abi = {NNLAB_ABI_MAJOR, NNLAB_ABI_MINOR,     \
+                                       sizeof(float), sizeof(size_t),        \
+                                       sizeof(void *)};                      \
+    return &abi;                                                             \
+  }                                                                          \
+  NNLAB_PLUGIN_EXPORT const nnlab_plugin_info *nnlab_plugin_describe(void);  \
+  NNLAB_PLUGIN_EXPORT const nnlab_plugin_info *nnlab_plugin_describe(void) { \
+    static const nnlab_plugin_info info = {__VA_ARGS__};                     \
+    return &info;                                                            \
+  }                                                                          \
+  typedef int nnlab_plugin_require_semicolon_
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,239 @@
+#include <dlfcn.h>
+#include <string.h>
+
+#include <nnlab/registry.h>
+
+#include "plugin_validate.h"
+#include "suggest.h"
+
+struct nnlab_plugin {
+  char *path;
+  const nnlab_plugin_info *info; /* NULL when the plugin is not usable */
+  char *problem;
+};
+
+struct nnlab_registry {
+  char **search_path;
+  GPtrArray *plugins;  /* nnlab_plugin *, in search order */
+  GPtrArray *warnings; /* char *, NULL-terminated */
+};
+
+static void plugin_free(gpointer data) {
+  nnlab_plugin *plugin = data;
+  g_free(plugin->path);
+  g_free(plugin->problem);
+  g_free(plugin);
+}
+
+static void warn(nnlab_registry *registry, const char *format, ...)
+    G_GNUC_PRINTF(2, 3);
+static void warn(nnlab_registry *registry, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  /* Keep the array NULL-terminated for nnlab_registry_warnings. */
+  g_ptr_array_index(registry->warnings, registry->warnings->len - 1) =
+      g_strdup_vprintf(format, args);
+  g_ptr_array_add(registry->warnings, NULL);
+  va_end(args);
+}
+
+static nnlab_plugin *add_broken(nnlab_registry *registry, const char *path,
+                                const char *problem) {
+  nnlab_plugin *plugin = g_new0(nnlab_plugin, 1);
+  plugin->path = g_strdup(path);
+  plugin->problem = g_strdup(problem);
+  g_ptr_array_add(registry->plugins, plugin);
+  warn(registry, "%s: %s; skipped", path, problem);
+  return plugin;
+}
+
+static const nnlab_plugin *find_usable(const nnlab_registry *registry,
+                                       nnlab_plugin_kind kind,
+                                       const char *name) {
+  for (guint i = 0; i < registry->plugins->len; i++) {
+    const nnlab_plugin *p = g_ptr_array_index(registry->plugins, i);
+    if (p->info && p->info->kind == kind && strcmp(p->info->name, name) == 0)
+      return p;
+  }
+  return NULL;
+}
+
+/* Loads one file: ELF check, dlopen, ABI check, descriptor check, then
+ * shadowing by an earlier plugin of the same kind and name. The handle is
+ * never closed: descriptors point into the library. */
+static void load_plugin(nnlab_registry *registry, const char *path) {
+  g_autoptr(GError) error = NULL;
+  if (!nnlab_validate_elf(path, &error)) {
+    add_broken(registry, path, error->message);
+    return;
+  }
+  void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    g_autofree char *reason = g_strdup_printf("cannot load: %s", dlerror());
+    add_broken(registry, path, reason);
+    return;
+  }
+  nnlab_plugin_abi_fn abi =
+      (nnlab_plugin_abi_fn)dlsym(handle, NNLAB_PLUGIN_ABI_SYMBOL);
+  nnlab_plugin_describe_fn describe =
+      (nnlab_plugin_describe_fn)dlsym(handle, NNLAB_PLUGIN_DESCRIBE_SYMBOL);
+  if (!abi || !describe) {
+    g_autofree char *reason = g_strdup_printf(
+        "missing entry symbol %s (is it built with NNLAB_PLUGIN()?)",
+        abi ? NNLAB_PLUGIN_DESCRIBE_SYMBOL : NNLAB_PLUGIN_ABI_SYMBOL);
+    add_broken(registry, path, reason);
+    return;
+  }
+  if (!nnlab_validate_abi(abi(), &error)) {
+    add_broken(registry, path, error->message);
+    return;
+  }
+  const nnlab_plugin_info *info = describe();
+  if (!nnlab_validate_descriptor(info, &error)) {
+    g_autofree char *reason =
+        g_strdup_printf("invalid descriptor: %s", error->message);
+    add_broken(registry, path, reason);
+    return;
+  }
+  const nnlab_plugin *earlier = find_usable(registry, info->kind, info->name);
+  if (earlier) {
+    nnlab_plugin *shadowed = g_new0(nnlab_plugin, 1);
+    shadowed->path = g_strdup(path);
+    shadowed->problem = g_strdup_printf(
+        "%s '%s' is shadowed by %s, which comes first in the search path",
+        nnlab_kind_name(info->kind), info->name, earlier->path);
+    g_ptr_array_add(registry->plugins, shadowed);
+    warn(registry, "%s: %s", path, shadowed->problem);
+    return;
+  }
+  nnlab_plugin *plugin = g_new0(nnlab_plugin, 1);
+  plugin->path = g_strdup(path);
+  plugin->info = info;
+  g_ptr_array_add(registry->plugins, plugin);
+}
+
+static gint compare_strings(gconstpointer a, gconstpointer b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Loads every *.so in dir, in name order so results do not depend on the
+ * file system's listing order. */
+static void scan_directory(nnlab_registry *registry, const char *dir) {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = g_dir_open(dir, 0, &error);
+  if (!listing) {
+    warn(registry, "%s: cannot read plugin directory: %s", dir, error->message);
+    return;
+  }
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  const char *name;
+  while ((name = g_dir_read_name(listing)))
+    if (g_str_has_suffix(name, ".so")) g_ptr_array_add(names, g_strdup(name));
+  g_ptr_array_sort(names, compare_strings);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *path =
+        g_build_filename(dir, g_ptr_array_index(names, i), NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) load_plugin(registry, path);
+  }
+}
+
+nnlab_registry *nnlab_registry_new(const char *const *dirs) {
+  nnlab_registry *registry = g_new0(nnlab_registry, 1);
+  registry->search_path = g_strdupv((char **)dirs);
+  registry->plugins = g_ptr_array_new_with_free_func(plugin_free);
+  registry->warnings = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(registry->warnings, NULL);
+  for (size_t i = 0; dirs && dirs[i]; i++) scan_directory(registry, dirs[i]);
+  return registry;
+}
+
+nnlab_registry *nnlab_registry_new_default(void) {
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
+  const char *env = g_getenv("NNLAB_PLUGIN_PATH");
+  if (env) {
+    g_auto(GStrv) parts = g_strsplit(env, ":", -1);
+    for (int i = 0; parts[i]; i++)
+      if (parts[i][0]) g_ptr_array_add(dirs, g_strdup(parts[i]));
+  }
+  g_auto(GStrv) builtin = nnlab_builtin_plugin_dirs();
+  for (int i = 0; builtin[i]; i++) g_ptr_array_add(dirs, g_strdup(builtin[i]));
+  g_ptr_array_add(dirs, NULL);
+  return nnlab_registry_new((const char *const *)dirs->pdata);
+}
+
+void nnlab_registry_free(nnlab_registry *registry) {
+  if (!registry) return;
+  g_strfreev(registry->search_path);
+  g_ptr_array_unref(registry->plugins);
+  g_ptr_array_unref(registry->warnings);
+  g_free(registry);
+}
+
+const char *const *nnlab_registry_search_path(const nnlab_registry *registry) {
+  return (const char *const *)registry->search_path;
+}
+
+const char *const *nnlab_registry_warnings(const nnlab_registry *registry) {
+  return (const char *const *)registry->warnings->pdata;
+}
+
+size_t nnlab_registry_count(const nnlab_registry *registry) {
+  return registry->plugins->len;
+}
+
+const nnlab_plugin *nnlab_registry_get(const nnlab_registry *registry,
+                                       size_t index) {
+  return index < registry->plugins->len
+             ? g_ptr_array_index(registry->plugins, index)
+             : NULL;
+}
+
+/* Error for a missing plugin: the nearest name and where we looked. */
+static void set_not_found(const nnlab_registry *registry, gboolean any_kind,
+                          nnlab_plugin_kind kind, const char *name,
+                          GError **error) {
+  g_autoptr(GPtrArray) names = g_ptr_array_new();
+  for (guint i = 0; i < registry->plugins->len; i++) {
+    const nnlab_plugin *p = g_ptr_array_index(registry->plugins, i);
+    if (p->info && (any_kind || p->info->kind == kind))
+      g_ptr_array_add(names, (gpointer)p->info->name);
+  }
+  g_ptr_array_add(names, NULL);
+  g_autofree char *hint =
+      nnlab_suggest_hint(name, (const char *const *)names->pdata);
+  g_autofree char *searched = g_strjoinv(":", registry->search_path);
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_NOT_FOUND,
+              "no %s%splugin named '%s'%s; searched %s",
+              any_kind ? "" : nnlab_kind_name(kind), any_kind ? "" : " ", name,
+              hint, searched[0] ? searched : "(no directories)");
+}
+
+const nnlab_plugin *nnlab_registry_find(const nnlab_registry *registry,
+                                        nnlab_plugin_kind kind,
+                                        const char *name, GError **error) {
+  const nnlab_plugin *plugin = find_usable(registry, kind, name);
+  if (!plugin) set_not_found(registry, FALSE, kind, name, error);
+  return plugin;
+}
+
+const nnlab_plugin *nnlab_registry_find_any(const nnlab_registry *registry,
+                                            const char *name, GError **error) {
+  for (guint i = 0; i < registry->plugins->len; i++) {
+    const nnlab_plugin *p = g_ptr_array_index(registry->plugins, i);
+    if (p->info && strcmp(p->info->name, name) == 0) return p;
+  }
+  set_not_found(registry, TRUE, 0, name, error);
+  return NULL;
+}
+
+const nnlab_plugin_info *nnlab_plugin_get_info(const nnlab_plugin *plugin) {
+  return plugin->info;
+}
+
+const char *nnlab_plugin_get_path(const nnlab_plugin *plugin) {
+  return plugin->path;
+}
+
+const char *nnlab_plugin_get_problem(const nnlab_plugin *plugin) {
+  return plugin->problem;
+}

@@ -1,0 +1,181 @@
+/* The registry: discovery, validation, shadowing and error reporting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <nnlab/nnlab.h>
+
+/* The broken plugins first, then the built-in directories. */
+static nnlab_registry *registry_with_broken_first(void) {
+  char **builtin = nnlab_builtin_plugin_dirs();
+  GPtrArray *dirs = g_ptr_array_new();
+  g_ptr_array_add(dirs, (gpointer)BROKEN_PLUGIN_DIR);
+  for (int i = 0; builtin[i]; i++) g_ptr_array_add(dirs, builtin[i]);
+  g_ptr_array_add(dirs, NULL);
+  nnlab_registry *registry =
+      nnlab_registry_new((const char *const *)dirs->pdata);
+  g_ptr_array_unref(dirs);
+  g_strfreev(builtin);
+  return registry;
+}
+
+/* The one warning about file (a basename), or fails. */
+static const char *warning_for(const nnlab_registry *registry,
+                               const char *file) {
+  const char *const *warnings = nnlab_registry_warnings(registry);
+  const char *found = NULL;
+  for (size_t i = 0; warnings[i]; i++) {
+    g_autofree char *first_word = g_strdup(warnings[i]);
+    char *colon = strchr(first_word, ':');
+    if (colon) *colon = '\0';
+    if (g_str_has_suffix(first_word, file)) {
+      if (found) fail_msg("two warnings for %s", file);
+      found = warnings[i];
+    }
+  }
+  if (!found) fail_msg("no warning names %s", file);
+  return found;
+}
+
+static void assert_contains(const char *text, const char *part) {
+  if (!strstr(text, part)) fail_msg("'%s' does not contain '%s'", text, part);
+}
+
+static void test_builtin_plugins_load_cleanly(void **state) {
+  (void)state;
+  char **builtin = nnlab_builtin_plugin_dirs();
+  nnlab_registry *registry = nnlab_registry_new((const char *const *)builtin);
+  g_strfreev(builtin);
+  const char *const *warnings = nnlab_registry_warnings(registry);
+  if (warnings[0]) fail_msg("unexpected warning: %s", warnings[0]);
+  assert_non_null(
+      nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION, "relu", NULL));
+  assert_non_null(nnlab_registry_find(registry, NNLAB_KIND_LOSS, "mse", NULL));
+  assert_non_null(
+      nnlab_registry_find(registry, NNLAB_KIND_OPTIMIZER, "sgd", NULL));
+  /* Kinds are separate namespaces. */
+  assert_null(nnlab_registry_find(registry, NNLAB_KIND_LOSS, "relu", NULL));
+  nnlab_registry_free(registry);
+}
+
+static void test_text_file_named_so_is_skipped(void **state) {
+  (void)state;
+  nnlab_registry *registry = registry_with_broken_first();
+  assert_contains(warning_for(registry, "not_elf.so"),
+                  "not an ELF shared object");
+  nnlab_registry_free(registry);
+}
+
+static void test_library_without_entry_symbol_is_skipped(void **state) {
+  (void)state;
+  nnlab_registry *registry = registry_with_broken_first();
+  assert_contains(warning_for(registry, "no_entry.so"),
+                  "missing entry symbol nnlab_plugin_abi");
+  nnlab_registry_free(registry);
+}
+
+static void test_abi_major_mismatch_names_the_field(void **state) {
+  (void)state;
+  nnlab_registry *registry = registry_with_broken_first();
+  g_autofree char *expected =
+      g_strdup_printf("abi_major is %d in the plugin, %d in nnlab",
+                      NNLAB_ABI_MAJOR + 1, NNLAB_ABI_MAJOR);
+  assert_contains(warning_for(registry, "abi_major.so"), expected);
+  nnlab_registry_free(registry);
+}
+
+static void test_null_function_pointer_is_skipped(void **state) {
+  (void)state;
+  nnlab_registry *registry = registry_with_broken_first();
+  assert_contains(warning_for(registry, "null_function.so"),
+                  "activation.backward is NULL");
+  assert_null(nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION,
+                                  "null_backward", NULL));
+  nnlab_registry_free(registry);
+}
+
+static void test_default_outside_range_is_skipped(void **state) {
+  (void)state;
+  nnlab_registry *registry = registry_with_broken_first();
+  assert_contains(warning_for(registry, "bad_default.so"),
+                  "hyperparameter 'factor' has its default outside");
+  nnlab_registry_free(registry);
+}
+
+static void test_first_plugin_on_path_wins_and_shadowed_is_named(void **state) {
+  (void)state;
+  nnlab_registry *registry = registry_with_broken_first();
+  const nnlab_plugin *relu =
+      nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION, "relu", NULL);
+  assert_non_null(relu);
+  assert_string_equal(nnlab_plugin_get_info(relu)->version, "9.9.9");
+  assert_true(g_str_has_prefix(nnlab_plugin_get_path(relu), BROKEN_PLUGIN_DIR));
+  const char *warning = warning_for(registry, "activations/relu.so");
+  assert_contains(warning, "activation 'relu' is shadowed by");
+  assert_contains(warning, BROKEN_PLUGIN_DIR "/relu.so");
+  nnlab_registry_free(registry);
+}
+
+static void test_other_plugins_stay_usable(void **state) {
+  (void)state;
+  nnlab_registry *registry = registry_with_broken_first();
+  const char *names[] = {"sigmoid", "tanh", "identity"};
+  for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+    assert_non_null(
+        nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION, names[i], NULL));
+  assert_non_null(nnlab_registry_find(registry, NNLAB_KIND_LOSS, "mse", NULL));
+  /* Six problems: five broken files and one shadowed built-in. */
+  const char *const *warnings = nnlab_registry_warnings(registry);
+  assert_int_equal(g_strv_length((char **)warnings), 6);
+  nnlab_registry_free(registry);
+}
+
+static void test_unknown_name_suggests_nearest_and_lists_path(void **state) {
+  (void)state;
+  nnlab_registry *registry = registry_with_broken_first();
+  GError *error = NULL;
+  assert_null(
+      nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION, "sigmiod", &error));
+  assert_non_null(error);
+  assert_contains(error->message, "no activation plugin named 'sigmiod'");
+  assert_contains(error->message, "did you mean 'sigmoid'?");
+  assert_contains(error->message, BROKEN_PLUGIN_DIR);
+  g_error_free(error);
+  nnlab_registry_free(registry);
+}
+
+static void test_plugin_path_environment_comes_first(void **state) {
+  (void)state;
+  setenv("NNLAB_PLUGIN_PATH", "/nonexistent-nnlab-dir:" BROKEN_PLUGIN_DIR, 1);
+  nnlab_registry *registry = nnlab_registry_new_default();
+  const char *const *path = nnlab_registry_search_path(registry);
+  assert_string_equal(path[0], "/nonexistent-nnlab-dir");
+  assert_string_equal(path[1], BROKEN_PLUGIN_DIR);
+  assert_contains(warning_for(registry, "/nonexistent-nnlab-dir"),
+                  "cannot read plugin directory");
+  const nnlab_plugin *relu =
+      nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION, "relu", NULL);
+  assert_string_equal(nnlab_plugin_get_info(relu)->version, "9.9.9");
+  nnlab_registry_free(registry);
+  unsetenv("NNLAB_PLUGIN_PATH");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_builtin_plugins_load_cleanly),
+      cmocka_unit_test(test_text_file_named_so_is_skipped),
+      cmocka_unit_test(test_library_without_entry_symbol_is_skipped),
+      cmocka_unit_test(test_abi_major_mismatch_names_the_field),
+      cmocka_unit_test(test_null_function_pointer_is_skipped),
+      cmocka_unit_test(test_default_outside_range_is_skipped),
+      cmocka_unit_test(test_first_plugin_on_path_wins_and_shadowed_is_named),
+      cmocka_unit_test(test_other_plugins_stay_usable),
+      cmocka_unit_test(test_unknown_name_suggests_nearest_and_lists_path),
+      cmocka_unit_test(test_plugin_path_environment_comes_first),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
