@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds with warnings as
+# errors, runs every test, then checks an installed copy works.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash build-aux/deps.sh
+bash build-aux/build.sh
+meson test -C build --print-errorlogs --num-processes 2
+bash tests/install_check.sh build
