@@ -5,12 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Step for element value v: relative for large values, representable in
- * float so that (v + h) - v is exactly h. */
+/* Step for element value v: relative for large values, and a power of two
+ * so that v + h and v - h are exact in float. */
 static float step_for(float v) {
-  float h = fmaxf(1e-3f, 1e-3f * fabsf(v));
-  volatile float up = v + h;
-  return up - v;
+  return ldexpf(1.0f, ilogbf(fmaxf(1e-3f, 1e-3f * fabsf(v))));
 }
 
 static double weighted_sum(const float *y, const float *w, size_t n) {

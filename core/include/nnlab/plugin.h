@@ -93,7 +93,8 @@ typedef struct nnlab_hparam {
   const char *help;        /* one line */
 } nnlab_hparam;
 
-/* Resolved values, passed to the plugin in the order of its table. */
+/* Resolved values, passed to the plugin in the order of its table (hp is
+ * NULL for a plugin without hyperparameters). */
 typedef union nnlab_value {
   double f;
   int64_t i;
@@ -166,7 +167,10 @@ typedef struct nnlab_activation_ops {
  *   elementwise losses (mse, mae, huber, bce): mean over all rows * cols;
  *   per-row losses (cross_entropy, nll): mean over rows.
  * The function stores the loss in *loss and, when dpred is not NULL, the
- * gradient of that mean with respect to pred. */
+ * gradient of that mean with respect to pred. When both target arrays are
+ * given, float values win. NNLAB_STATUS_NUMERIC (non-finite input or
+ * result) is treated by the host as divergence; outputs are undefined when
+ * the status is not OK. */
 enum {
   NNLAB_LOSS_FLOAT_TARGETS = 1u << 0,
   NNLAB_LOSS_CLASS_TARGETS = 1u << 1,
