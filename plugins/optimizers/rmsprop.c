@@ -1,0 +1,77 @@
+/* RMSprop, as torch.optim.RMSprop:
+ *   g          = grad + weight_decay * param
+ *   square_avg = alpha * square_avg + (1 - alpha) * g * g
+ *   grad_avg   = alpha * grad_avg + (1 - alpha) * g            (centered)
+ *   avg        = sqrt(square_avg - grad_avg^2) + eps           (centered)
+ *              = sqrt(square_avg) + eps                        (otherwise)
+ *   buf        = momentum * buf + g / avg;  param -= lr * buf  (momentum > 0)
+ *   param     -= lr * g / avg                                  (otherwise)
+ * All three slots start at zero, as in torch. grad_avg and momentum_buffer are
+ * left untouched when centered is false or momentum is 0. */
+#include <math.h>
+
+#include <nnlab/plugin.h>
+
+enum { LR, ALPHA, EPS, WEIGHT_DECAY, MOMENTUM, CENTERED };
+enum { SQUARE_AVG, GRAD_AVG, MOMENTUM_BUFFER };
+
+static const nnlab_hparam rmsprop_hparams[] = {
+    [LR] = NNLAB_HPARAM_FLOAT_DEF("lr", 1e-2, 0, INFINITY, 0, "learning rate"),
+    [ALPHA] = NNLAB_HPARAM_FLOAT_DEF("alpha", 0.99, 0, 1, 0,
+                                     "smoothing constant of the averages"),
+    [EPS] = NNLAB_HPARAM_FLOAT_DEF("eps", 1e-8, 0, INFINITY, 0,
+                                   "term added to the denominator"),
+    [WEIGHT_DECAY] = NNLAB_HPARAM_FLOAT_DEF("weight_decay", 0, 0, INFINITY, 0,
+                                            "L2 penalty added to the gradient"),
+    [MOMENTUM] = NNLAB_HPARAM_FLOAT_DEF("momentum", 0, 0, INFINITY, 0,
+                                        "momentum factor (0 disables it)"),
+    [CENTERED] = NNLAB_HPARAM_BOOL_DEF(
+        "centered", false,
+        "normalize by the estimated variance instead of the raw second moment"),
+};
+
+static nnlab_status rmsprop_step(float *params, const float *grads,
+                                 float *const *slots, size_t n, uint64_t step,
+                                 const nnlab_value *hp) {
+  if (step == 0) return NNLAB_STATUS_INVALID_ARGUMENT;
+  const float lr = (float)hp[LR].f;
+  const float alpha = (float)hp[ALPHA].f;
+  const float inflow = (float)(1.0 - hp[ALPHA].f);
+  const float eps = (float)hp[EPS].f;
+  const float weight_decay = (float)hp[WEIGHT_DECAY].f;
+  const float momentum = (float)hp[MOMENTUM].f;
+  const bool centered = hp[CENTERED].b;
+  float *restrict square_avg = slots[SQUARE_AVG];
+  float *restrict grad_avg = slots[GRAD_AVG];
+  float *restrict buf = slots[MOMENTUM_BUFFER];
+
+  for (size_t i = 0; i < n; i++) {
+    const float g = grads[i] + weight_decay * params[i];
+    square_avg[i] = alpha * square_avg[i] + inflow * g * g;
+    float avg;
+    if (centered) {
+      grad_avg[i] += inflow * (g - grad_avg[i]);
+      avg = sqrtf(square_avg[i] - grad_avg[i] * grad_avg[i]) + eps;
+    } else {
+      avg = sqrtf(square_avg[i]) + eps;
+    }
+    if (momentum > 0) {
+      buf[i] = momentum * buf[i] + g / avg;
+      params[i] -= lr * buf[i];
+    } else {
+      params[i] -= lr * g / avg;
+    }
+  }
+  return NNLAB_STATUS_OK;
+}
+
+NNLAB_PLUGIN(.kind = NNLAB_KIND_OPTIMIZER, .name = "rmsprop",
+             .version = "1.0.0",
+             .description =
+                 "RMSprop: steps scaled by a running RMS of the "
+                 "gradients, as torch.optim.RMSprop",
+             .hparams = rmsprop_hparams,
+             .n_hparams = NNLAB_ARRAY_LENGTH(rmsprop_hparams),
+             .optimizer = {
+                 .slot_names = {"square_avg", "grad_avg", "momentum_buffer"},
+                 .step = rmsprop_step});
