@@ -36,8 +36,10 @@
 extern "C" {
 #endif
 
-/* Same major and minor <= the host's is accepted. Bump the minor for
- * additions at the end of a struct, the major for anything else. */
+/* Same major and minor <= the host's is accepted. Bump the minor only for
+ * fields appended to nnlab_plugin_info (the host reads them only from
+ * plugins of that minor or later); any change to the embedded ops structs
+ * or the function signatures is a major change. */
 #define NNLAB_ABI_MAJOR 1
 #define NNLAB_ABI_MINOR 0
 
@@ -140,7 +142,8 @@ typedef union nnlab_value {
  * row-wise ones (softmax) set NNLAB_ACTIVATION_ROWWISE. */
 enum {
   NNLAB_ACTIVATION_ROWWISE = 1u << 0,
-  /* y may alias x in forward, and dx may alias dy in backward. */
+  /* y may alias x in forward, and dx may alias dy in backward. The host
+   * uses in-place forward only for inference, since backward needs x. */
   NNLAB_ACTIVATION_INPLACE_SAFE = 1u << 1,
 };
 

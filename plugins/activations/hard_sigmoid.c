@@ -1,0 +1,32 @@
+/* hard_sigmoid: y = relu6(x + 3) / 6, torch's Hardsigmoid: 0 below -3, 1
+ * above 3, linear in between. */
+#include <nnlab/plugin.h>
+
+/* x, y: rows x cols. */
+static nnlab_status hard_sigmoid_forward(const float *x, float *y, size_t rows,
+                                         size_t cols, const nnlab_value *hp) {
+  (void)hp;
+  for (size_t i = 0; i < rows * cols; i++) {
+    double v = (double)x[i] + 3.0;
+    y[i] = (float)((v < 0 ? 0 : v > 6 ? 6 : v) / 6.0);
+  }
+  return NNLAB_STATUS_OK;
+}
+
+/* dx = dy / 6 for -3 < x < 3, else 0 (0 at the kinks, as torch). */
+static nnlab_status hard_sigmoid_backward(const float *x, const float *y,
+                                          const float *dy, float *dx,
+                                          size_t rows, size_t cols,
+                                          const nnlab_value *hp) {
+  (void)y, (void)hp;
+  for (size_t i = 0; i < rows * cols; i++)
+    dx[i] = x[i] > -3.0f && x[i] < 3.0f ? (float)(dy[i] / 6.0) : 0.0f;
+  return NNLAB_STATUS_OK;
+}
+
+NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "hard_sigmoid",
+             .version = "1.0.0",
+             .description = "Hard sigmoid: relu6(x + 3) / 6",
+             .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
+                            .forward = hard_sigmoid_forward,
+                            .backward = hard_sigmoid_backward});

@@ -1,0 +1,25 @@
+/* relu: y = max(0, x). */
+#include <nnlab/plugin.h>
+
+/* x, y: rows x cols. */
+static nnlab_status relu_forward(const float *x, float *y, size_t rows,
+                                 size_t cols, const nnlab_value *hp) {
+  (void)hp;
+  for (size_t i = 0; i < rows * cols; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  return NNLAB_STATUS_OK;
+}
+
+/* dx = dy where x > 0, else 0 (0 at the kink, as torch). */
+static nnlab_status relu_backward(const float *x, const float *y,
+                                  const float *dy, float *dx, size_t rows,
+                                  size_t cols, const nnlab_value *hp) {
+  (void)y, (void)hp;
+  for (size_t i = 0; i < rows * cols; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+  return NNLAB_STATUS_OK;
+}
+
+NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "relu", .version = "1.0.0",
+             .description = "Rectified linear unit: max(0, x)",
+             .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
+                            .forward = relu_forward,
+                            .backward = relu_backward});
