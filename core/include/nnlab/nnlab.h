@@ -3,7 +3,13 @@
 #define NNLAB_H
 
 #include <nnlab/common.h>
+#include <nnlab/dataset.h>
 #include <nnlab/hparams.h>
 #include <nnlab/registry.h>
+#include <nnlab/component.h>
+#include <nnlab/metrics.h>
+#include <nnlab/model.h>
+#include <nnlab/rng.h>
+#include <nnlab/train.h>
 
 #endif

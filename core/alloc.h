@@ -1,0 +1,15 @@
+/* Allocation of the engine's large buffers: 64-byte aligned for vector
+ * loads, overflow-checked, and failing with a GError instead of aborting. */
+#ifndef NNLAB_ALLOC_H
+#define NNLAB_ALLOC_H
+
+#include <nnlab/common.h>
+
+/* n zeroed floats, or NULL with an error naming what was being allocated. */
+float *nnlab_alloc_floats(size_t n, const char *what, GError **error);
+/* n zeroed elements of size bytes each. */
+void *nnlab_alloc_array(size_t n, size_t size, const char *what,
+                        GError **error);
+void nnlab_free(void *memory);
+
+#endif

@@ -1,0 +1,115 @@
+#include <string.h>
+
+#include <nnlab/component.h>
+#include <nnlab/hparams.h>
+
+/* Splits text at commas outside parentheses; NULL if brackets are
+ * unbalanced. */
+static GPtrArray *split_top_level(const char *text) {
+  GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+  int depth = 0;
+  const char *start = text;
+  for (const char *p = text;; p++) {
+    if (*p == '(' || *p == '[') depth++;
+    if (*p == ')' || *p == ']') depth--;
+    if (depth < 0) break;
+    if ((*p == ',' && depth == 0) || *p == '\0') {
+      char *part = g_strstrip(g_strndup(start, (gsize)(p - start)));
+      if (*part)
+        g_ptr_array_add(parts, part);
+      else
+        g_free(part);
+      if (*p == '\0') break;
+      start = p + 1;
+    }
+  }
+  if (depth != 0) {
+    g_ptr_array_unref(parts);
+    return NULL;
+  }
+  return parts;
+}
+
+gboolean nnlab_component_apply(nnlab_component *component,
+                               const char *assignments, GError **error) {
+  const nnlab_plugin_info *info = component->info;
+  g_autoptr(GPtrArray) parts = split_top_level(assignments);
+  if (!parts) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "%s '%s': unbalanced brackets in '%s'",
+                nnlab_kind_name(info->kind), info->name, assignments);
+    return FALSE;
+  }
+  for (guint i = 0; i < parts->len; i++) {
+    const char *part = g_ptr_array_index(parts, i);
+    const char *equals = strchr(part, '=');
+    if (!equals) {
+      g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                  "%s '%s': expected key=value, got '%s'",
+                  nnlab_kind_name(info->kind), info->name, part);
+      return FALSE;
+    }
+    g_autofree char *key = g_strstrip(g_strndup(part, (gsize)(equals - part)));
+    if (!nnlab_hparams_set(info, component->hparams, key, equals + 1, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean nnlab_component_resolve(const nnlab_registry *registry,
+                                 nnlab_plugin_kind kind, const char *spec,
+                                 nnlab_component *component, GError **error) {
+  g_autofree char *text = g_strstrip(g_strdup(spec));
+  char *open = strchr(text, '(');
+  g_autofree char *assignments = NULL;
+  if (open) {
+    size_t len = strlen(text);
+    if (text[len - 1] != ')') {
+      g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                  "'%s': expected NAME or NAME(key=value, ...)", spec);
+      return FALSE;
+    }
+    text[len - 1] = '\0';
+    assignments = g_strdup(open + 1);
+    *open = '\0';
+    g_strstrip(text);
+  }
+  const nnlab_plugin *plugin = nnlab_registry_find(registry, kind, text, error);
+  if (!plugin) return FALSE;
+  nnlab_component resolved = {nnlab_plugin_get_info(plugin), NULL};
+  resolved.hparams = nnlab_hparams_new_defaults(resolved.info);
+  if (assignments && !nnlab_component_apply(&resolved, assignments, error)) {
+    nnlab_component_clear(&resolved);
+    return FALSE;
+  }
+  *component = resolved;
+  return TRUE;
+}
+
+char *nnlab_component_format(const nnlab_component *component) {
+  const nnlab_plugin_info *info = component->info;
+  if (info->n_hparams == 0) return g_strdup(info->name);
+  GString *out = g_string_new(info->name);
+  g_string_append_c(out, '(');
+  for (size_t i = 0; i < info->n_hparams; i++) {
+    const nnlab_hparam *spec = &info->hparams[i];
+    g_autofree char *value =
+        nnlab_hparam_format_value(spec, &component->hparams[i]);
+    gboolean pair = spec->type == NNLAB_HPARAM_PAIR;
+    g_string_append_printf(out, "%s%s=%s%s%s", i ? ", " : "", spec->name,
+                           pair ? "(" : "", value, pair ? ")" : "");
+  }
+  g_string_append_c(out, ')');
+  return g_string_free(out, FALSE);
+}
+
+void nnlab_component_copy(nnlab_component *dest, const nnlab_component *src) {
+  dest->info = src->info;
+  dest->hparams = g_memdup2(src->hparams,
+                            sizeof(nnlab_value) * MAX(src->info->n_hparams, 1));
+}
+
+void nnlab_component_clear(nnlab_component *component) {
+  g_clear_pointer(&component->hparams, g_free);
+  component->info = NULL;
+}

@@ -1,0 +1,47 @@
+#include <string.h>
+
+#include <nnlab/train.h>
+
+gboolean nnlab_perceptron_fit(nnlab_model *model, const nnlab_dataset *train,
+                              size_t max_epochs, double lr,
+                              size_t *converged_epoch, GError **error) {
+  *converged_epoch = 0;
+  const nnlab_component *activation = nnlab_model_layer_activation(model, 0);
+  if (nnlab_model_n_layers(model) != 1 || nnlab_model_n_outputs(model) != 1 ||
+      strcmp(activation->info->name, "step") != 0) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "the perceptron rule needs a model of one layer with one "
+                "output and the step activation (layers = 1:step)");
+    return FALSE;
+  }
+  if (train->task != NNLAB_TASK_CLASSIFICATION || train->n_classes > 2 ||
+      train->n_features != nnlab_model_n_inputs(model)) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "the perceptron rule needs two-class data with %zu features",
+                nnlab_model_n_inputs(model));
+    return FALSE;
+  }
+  size_t d = train->n_features;
+  float *w = nnlab_model_layer_weights(model, 0);
+  float *bias = nnlab_model_layer_bias(model, 0);
+  g_autofree float *x = g_new(float, d);
+  for (size_t epoch = 1; epoch <= max_epochs; epoch++) {
+    size_t mistakes = 0;
+    for (size_t r = 0; r < train->n_rows; r++) {
+      nnlab_model_standardize(model, train->features + r * d, 1, x);
+      double sum = bias[0];
+      for (size_t j = 0; j < d; j++) sum += (double)w[j] * x[j];
+      double predicted = sum >= 0 ? 1.0 : 0.0;
+      double error_signal = (double)train->labels[r] - predicted;
+      if (error_signal == 0) continue;
+      mistakes++;
+      for (size_t j = 0; j < d; j++) w[j] += (float)(lr * error_signal * x[j]);
+      bias[0] += (float)(lr * error_signal);
+    }
+    if (mistakes == 0) {
+      *converged_epoch = epoch;
+      return TRUE;
+    }
+  }
+  return TRUE;
+}

@@ -1,0 +1,458 @@
+#include <math.h>
+#include <string.h>
+
+#include <nnlab/hparams.h>
+#include <nnlab/train.h>
+
+#include "alloc.h"
+#include "metrics_accumulator.h"
+#include "schedule.h"
+
+struct nnlab_trainer {
+  nnlab_model *model;
+  nnlab_component loss, optimizer;
+  nnlab_train_config config;
+  int lr_index;
+  size_t n_slots;
+  float *slots[NNLAB_MAX_SLOTS];
+  uint64_t step;      /* optimizer steps taken */
+  size_t epochs_done; /* epochs completed */
+  schedule_state schedule;
+  GArray *history; /* nnlab_epoch_record */
+  size_t best_epoch;
+  double best_val_loss;
+  gboolean stopped_early;
+  float *backup;      /* parameters before the current step */
+  float *best_params; /* early stopping */
+  nnlab_progress_fn progress;
+  void *progress_data;
+};
+
+void nnlab_train_config_init(nnlab_train_config *config) {
+  memset(config, 0, sizeof *config);
+  config->epochs = 10;
+  config->batch_size = 32;
+  config->shuffle = TRUE;
+  config->schedule.kind = NNLAB_SCHEDULE_CONSTANT;
+  config->schedule.step_size = 10;
+  config->schedule.gamma = 0.1;
+  config->schedule.patience = 10;
+  config->schedule.factor = 0.1;
+}
+
+nnlab_trainer *nnlab_trainer_new(nnlab_model *model,
+                                 const nnlab_component *loss,
+                                 const nnlab_component *optimizer,
+                                 const nnlab_train_config *config,
+                                 GError **error) {
+  size_t n = nnlab_model_n_params(model);
+  nnlab_trainer *trainer = g_new0(nnlab_trainer, 1);
+  trainer->model = model;
+  trainer->config = *config;
+  nnlab_component_copy(&trainer->loss, loss);
+  nnlab_component_copy(&trainer->optimizer, optimizer);
+  trainer->lr_index = nnlab_hparams_index(optimizer->info, "lr");
+  trainer->history = g_array_new(FALSE, TRUE, sizeof(nnlab_epoch_record));
+  trainer->best_val_loss = INFINITY;
+  schedule_state_init(&trainer->schedule,
+                      optimizer->hparams[trainer->lr_index].f);
+  while (trainer->n_slots < NNLAB_MAX_SLOTS &&
+         optimizer->info->optimizer.slot_names[trainer->n_slots])
+    trainer->n_slots++;
+  for (size_t i = 0; i < trainer->n_slots; i++) {
+    trainer->slots[i] = nnlab_alloc_floats(n, "optimizer state", error);
+    if (!trainer->slots[i]) goto fail;
+  }
+  trainer->backup = nnlab_alloc_floats(n, "parameter backup", error);
+  if (!trainer->backup) goto fail;
+  if (config->early_stopping_patience) {
+    trainer->best_params = nnlab_alloc_floats(n, "best parameters", error);
+    if (!trainer->best_params) goto fail;
+  }
+  return trainer;
+fail:
+  nnlab_trainer_free(trainer);
+  return NULL;
+}
+
+void nnlab_trainer_free(nnlab_trainer *trainer) {
+  if (!trainer) return;
+  nnlab_component_clear(&trainer->loss);
+  nnlab_component_clear(&trainer->optimizer);
+  for (size_t i = 0; i < trainer->n_slots; i++) nnlab_free(trainer->slots[i]);
+  nnlab_free(trainer->backup);
+  nnlab_free(trainer->best_params);
+  g_array_unref(trainer->history);
+  g_free(trainer);
+}
+
+void nnlab_trainer_set_progress(nnlab_trainer *trainer,
+                                nnlab_progress_fn callback, void *user_data) {
+  trainer->progress = callback;
+  trainer->progress_data = user_data;
+}
+
+const nnlab_epoch_record *nnlab_trainer_history(const nnlab_trainer *trainer,
+                                                size_t *n_epochs) {
+  *n_epochs = trainer->history->len;
+  return (const nnlab_epoch_record *)trainer->history->data;
+}
+
+size_t nnlab_trainer_best_epoch(const nnlab_trainer *trainer) {
+  return trainer->best_epoch;
+}
+
+gboolean nnlab_trainer_stopped_early(const nnlab_trainer *trainer) {
+  return trainer->stopped_early;
+}
+
+/* Targets of one batch in the form the loss plugin takes. */
+typedef struct batch_targets {
+  nnlab_targets plugin;
+  float *values;   /* rows x k floats when the loss needs float targets */
+  int32_t *labels; /* rows labels for classification */
+} batch_targets;
+
+/* Whether a classification dataset is fed to the loss as float targets:
+ * one-hot for k outputs, or the 0/1 label itself for a single output. */
+static gboolean labels_as_floats(const nnlab_component *loss) {
+  return !(loss->info->loss.targets & NNLAB_LOSS_CLASS_TARGETS);
+}
+
+static gboolean check_compatible(const nnlab_model *model,
+                                 const nnlab_component *loss,
+                                 const nnlab_dataset *data, const char *what,
+                                 GError **error) {
+  size_t k = nnlab_model_n_outputs(model);
+  if (data->n_features != nnlab_model_n_inputs(model)) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "%s data has %zu features but the model takes %zu inputs", what,
+                data->n_features, nnlab_model_n_inputs(model));
+    return FALSE;
+  }
+  if (data->task == NNLAB_TASK_REGRESSION) {
+    if (!(loss->info->loss.targets & NNLAB_LOSS_FLOAT_TARGETS) ||
+        data->n_targets != k) {
+      g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                  "%s data is regression with %zu targets; the model has %zu "
+                  "outputs and loss '%s' %s float targets",
+                  what, data->n_targets, k, loss->info->name,
+                  loss->info->loss.targets & NNLAB_LOSS_FLOAT_TARGETS
+                      ? "takes"
+                      : "does not take");
+      return FALSE;
+    }
+    return TRUE;
+  }
+  gboolean binary = k == 1 && data->n_classes <= 2;
+  if (!binary && k != data->n_classes) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "%s data has %zu classes but the model has %zu outputs (use "
+                "%zu outputs, or 1 for two classes)",
+                what, data->n_classes, k, data->n_classes);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void fill_targets(const nnlab_dataset *data, const size_t *rows,
+                         size_t n, size_t k, gboolean as_floats,
+                         batch_targets *out) {
+  out->plugin.values = NULL;
+  out->plugin.classes = NULL;
+  if (data->task == NNLAB_TASK_REGRESSION) {
+    for (size_t r = 0; r < n; r++)
+      memcpy(out->values + r * k, data->targets + rows[r] * k,
+             k * sizeof(float));
+    out->plugin.values = out->values;
+    return;
+  }
+  for (size_t r = 0; r < n; r++) out->labels[r] = data->labels[rows[r]];
+  out->plugin.classes = out->labels;
+  if (!as_floats) return;
+  for (size_t r = 0; r < n; r++) {
+    float *row = out->values + r * k;
+    if (k == 1) {
+      row[0] = (float)out->labels[r];
+    } else {
+      memset(row, 0, k * sizeof(float));
+      row[out->labels[r]] = 1.0f;
+    }
+  }
+  out->plugin.values = out->values;
+}
+
+/* Per-call buffers for a batch of up to capacity rows. */
+typedef struct batch_buffers {
+  size_t capacity;
+  float *x, *doutput;
+  batch_targets targets;
+  size_t *rows;
+} batch_buffers;
+
+static void batch_buffers_clear(batch_buffers *b) {
+  nnlab_free(b->x);
+  nnlab_free(b->doutput);
+  nnlab_free(b->targets.values);
+  nnlab_free(b->targets.labels);
+  nnlab_free(b->rows);
+  memset(b, 0, sizeof *b);
+}
+
+static gboolean batch_buffers_init(batch_buffers *b, size_t capacity, size_t d,
+                                   size_t k, GError **error) {
+  memset(b, 0, sizeof *b);
+  b->capacity = capacity;
+  size_t xcells = 0, kcells = 0;
+  if (!g_size_checked_mul(&xcells, capacity, d) ||
+      !g_size_checked_mul(&kcells, capacity, k)) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_NO_MEMORY,
+                "batch of %zu rows is too large", capacity);
+    return FALSE;
+  }
+  if ((b->x = nnlab_alloc_floats(xcells, "batch inputs", error)) &&
+      (b->doutput = nnlab_alloc_floats(kcells, "output gradient", error)) &&
+      (b->targets.values =
+           nnlab_alloc_floats(kcells, "batch targets", error)) &&
+      (b->targets.labels = nnlab_alloc_array(capacity, sizeof(int32_t),
+                                             "batch labels", error)) &&
+      (b->rows =
+           nnlab_alloc_array(capacity, sizeof(size_t), "batch rows", error)))
+    return TRUE;
+  batch_buffers_clear(b);
+  return FALSE;
+}
+
+static gboolean loss_failed(const nnlab_component *loss, nnlab_status status,
+                            GError **error) {
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_PLUGIN, "loss '%s' failed: %s",
+              loss->info->name, nnlab_status_message(status));
+  return FALSE;
+}
+
+gboolean nnlab_evaluate(nnlab_model *model, const nnlab_component *loss,
+                        const nnlab_dataset *data, nnlab_metrics *metrics,
+                        GError **error) {
+  if (!check_compatible(model, loss, data, "evaluation", error)) return FALSE;
+  size_t d = data->n_features, k = nnlab_model_n_outputs(model);
+  const size_t chunk = 256;
+  batch_buffers b;
+  if (!batch_buffers_init(&b, chunk, d, k, error)) return FALSE;
+  metrics_accumulator acc;
+  metrics_accumulator_init(&acc, data->task, k,
+                           nnlab_loss_class_threshold(loss));
+  gboolean ok = TRUE;
+  for (size_t start = 0; ok && start < data->n_rows; start += chunk) {
+    size_t n = MIN(chunk, data->n_rows - start);
+    for (size_t r = 0; r < n; r++) b.rows[r] = start + r;
+    nnlab_model_standardize(model, data->features + start * d, n, b.x);
+    const float *out = nnlab_model_forward(model, b.x, n, error);
+    if (!out) {
+      ok = FALSE;
+      break;
+    }
+    fill_targets(data, b.rows, n, k, labels_as_floats(loss), &b.targets);
+    double value = 0;
+    nnlab_status status = loss->info->loss.compute(out, &b.targets.plugin, n, k,
+                                                   loss->hparams, &value, NULL);
+    if (status != NNLAB_STATUS_OK && status != NNLAB_STATUS_NUMERIC) {
+      ok = loss_failed(loss, status, error);
+      break;
+    }
+    if (status == NNLAB_STATUS_NUMERIC) value = NAN;
+    metrics_accumulator_add(&acc, n, value, out, b.targets.labels,
+                            b.targets.values);
+  }
+  if (ok) *metrics = metrics_accumulator_result(&acc);
+  metrics_accumulator_clear(&acc);
+  batch_buffers_clear(&b);
+  return ok;
+}
+
+static double global_norm(const float *g, size_t n) {
+  double sum = 0;
+  for (size_t i = 0; i < n; i++) sum += (double)g[i] * g[i];
+  return sqrt(sum);
+}
+
+static gboolean all_finite(const float *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(v[i])) return FALSE;
+  return TRUE;
+}
+
+static gboolean diverged(size_t epoch, size_t step, const char *what,
+                         GError **error) {
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_DIVERGED,
+              "training diverged at epoch %zu, step %zu: %s is not finite; "
+              "keeping the weights of the last finite step (try a smaller "
+              "learning rate or gradient clipping)",
+              epoch, step, what);
+  return FALSE;
+}
+
+/* Position of a step, for messages. */
+typedef struct step_position {
+  size_t epoch, batch;
+} step_position;
+
+/* One optimizer step on a batch of n rows already in b. Adds the batch to
+ * acc. On a non-finite loss, gradient or update the parameters are left as
+ * they were before the step. */
+static gboolean train_step(nnlab_trainer *t, batch_buffers *b, size_t n,
+                           metrics_accumulator *acc, step_position at,
+                           GError **error) {
+  nnlab_model *model = t->model;
+  size_t k = nnlab_model_n_outputs(model), p = nnlab_model_n_params(model);
+  const float *out = nnlab_model_forward(model, b->x, n, error);
+  if (!out) return FALSE;
+  double loss = 0;
+  nnlab_status status = t->loss.info->loss.compute(
+      out, &b->targets.plugin, n, k, t->loss.hparams, &loss, b->doutput);
+  if (status == NNLAB_STATUS_NUMERIC ||
+      (status == NNLAB_STATUS_OK && !isfinite(loss)))
+    return diverged(at.epoch, at.batch, "the loss", error);
+  if (status != NNLAB_STATUS_OK) return loss_failed(&t->loss, status, error);
+  metrics_accumulator_add(acc, n, loss, out, b->targets.labels,
+                          b->targets.values);
+  if (!nnlab_model_backward(model, b->x, b->doutput, error)) return FALSE;
+  float *grads = nnlab_model_grads(model);
+  double norm = global_norm(grads, p);
+  if (!isfinite(norm))
+    return diverged(at.epoch, at.batch, "the gradient", error);
+  if (t->config.clip_norm > 0 && norm > t->config.clip_norm) {
+    float scale = (float)(t->config.clip_norm / (norm + 1e-6));
+    for (size_t i = 0; i < p; i++) grads[i] *= scale;
+  }
+  float *params = nnlab_model_params(model);
+  memcpy(t->backup, params, p * sizeof(float));
+  status = t->optimizer.info->optimizer.step(params, grads, t->slots, p,
+                                             t->step + 1, t->optimizer.hparams);
+  if (status == NNLAB_STATUS_OK && all_finite(params, p)) {
+    t->step++;
+    return TRUE;
+  }
+  memcpy(params, t->backup, p * sizeof(float));
+  if (status == NNLAB_STATUS_OK || status == NNLAB_STATUS_NUMERIC)
+    return diverged(at.epoch, at.batch, "the updated weights", error);
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_PLUGIN,
+              "optimizer '%s' failed: %s", t->optimizer.info->name,
+              nnlab_status_message(status));
+  return FALSE;
+}
+
+static void report(nnlab_trainer *t, nnlab_progress *progress) {
+  if (t->progress) t->progress(progress, t->progress_data);
+}
+
+/* After an epoch: validation, schedule, early stopping. Returns FALSE when
+ * training should stop. */
+static gboolean end_epoch(nnlab_trainer *t, nnlab_epoch_record *record,
+                          const nnlab_dataset *val, GError **error) {
+  if (val && !nnlab_evaluate(t->model, &t->loss, val, &record->val, error))
+    return FALSE;
+  double monitored = val ? record->val.loss : record->train.loss;
+  schedule_observe(&t->config.schedule, &t->schedule, monitored);
+  g_array_append_val(t->history, *record);
+  t->epochs_done++;
+  if (!t->config.early_stopping_patience) {
+    t->best_epoch = record->epoch;
+    return TRUE;
+  }
+  if (record->val.loss < t->best_val_loss) {
+    t->best_val_loss = record->val.loss;
+    t->best_epoch = record->epoch;
+    memcpy(t->best_params, nnlab_model_params(t->model),
+           nnlab_model_n_params(t->model) * sizeof(float));
+  } else if (record->epoch - t->best_epoch >=
+             t->config.early_stopping_patience) {
+    t->stopped_early = TRUE;
+  }
+  return TRUE;
+}
+
+gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
+                           const nnlab_dataset *val, GError **error) {
+  nnlab_model *model = t->model;
+  if (!check_compatible(model, &t->loss, train, "training", error) ||
+      (val && !check_compatible(model, &t->loss, val, "validation", error)))
+    return FALSE;
+  if (t->config.early_stopping_patience && !val) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "early stopping needs validation data");
+    return FALSE;
+  }
+  if (train->n_rows == 0) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "the training data has no rows");
+    return FALSE;
+  }
+  size_t n = train->n_rows, d = train->n_features;
+  size_t k = nnlab_model_n_outputs(model);
+  size_t batch = t->config.batch_size == 0 ? n : MIN(t->config.batch_size, n);
+  size_t batches = (n + batch - 1) / batch;
+  batch_buffers b;
+  if (!batch_buffers_init(&b, batch, d, k, error)) return FALSE;
+  float *standardized = nnlab_alloc_floats(n * d, "standardized data", error);
+  size_t *order = standardized
+                      ? nnlab_alloc_array(n, sizeof(size_t), "row order", error)
+                      : NULL;
+  if (!order) {
+    nnlab_free(standardized);
+    batch_buffers_clear(&b);
+    return FALSE;
+  }
+  nnlab_model_standardize(model, train->features, n, standardized);
+  for (size_t i = 0; i < n; i++) order[i] = i;
+  nnlab_rng shuffle_rng;
+  nnlab_rng_seed(&shuffle_rng, t->config.seed);
+  gboolean ok = TRUE, as_floats = labels_as_floats(&t->loss);
+  double threshold = nnlab_loss_class_threshold(&t->loss);
+  while (ok && !t->stopped_early && t->epochs_done < t->config.epochs) {
+    size_t epoch = t->epochs_done + 1;
+    double lr = schedule_lr(&t->config.schedule, &t->schedule, epoch - 1,
+                            t->config.epochs);
+    t->optimizer.hparams[t->lr_index].f = lr;
+    if (t->config.shuffle) nnlab_rng_shuffle(&shuffle_rng, order, n);
+    metrics_accumulator acc;
+    metrics_accumulator_init(&acc, train->task, k, threshold);
+    gint64 start = g_get_monotonic_time();
+    nnlab_progress progress = {
+        .epoch = epoch, .epochs = t->config.epochs, .batches = batches};
+    for (size_t i = 0; ok && i < batches; i++) {
+      size_t first = i * batch, rows = MIN(batch, n - first);
+      for (size_t r = 0; r < rows; r++) {
+        b.rows[r] = order[first + r];
+        memcpy(b.x + r * d, standardized + b.rows[r] * d, d * sizeof(float));
+      }
+      fill_targets(train, b.rows, rows, k, as_floats, &b.targets);
+      ok = train_step(t, &b, rows, &acc, (step_position){epoch, i + 1}, error);
+      progress.batch = i + 1;
+      progress.samples = first + rows;
+      progress.epoch_seconds = (double)(g_get_monotonic_time() - start) / 1e6;
+      progress.running_loss = acc.loss_sum / (double)acc.rows;
+      if (ok) report(t, &progress);
+    }
+    if (ok) {
+      nnlab_epoch_record record = {.epoch = epoch, .lr = lr};
+      record.train = metrics_accumulator_result(&acc);
+      record.val = (nnlab_metrics){NAN, NAN, NAN, NAN, NAN};
+      ok = end_epoch(t, &record, val, error);
+      record.seconds = (double)(g_get_monotonic_time() - start) / 1e6;
+      if (ok) {
+        g_array_index(t->history, nnlab_epoch_record, t->history->len - 1)
+            .seconds = record.seconds;
+        progress.finished = &record;
+        report(t, &progress);
+      }
+    }
+    metrics_accumulator_clear(&acc);
+  }
+  if (t->config.early_stopping_patience && t->best_epoch > 0 && ok)
+    memcpy(nnlab_model_params(model), t->best_params,
+           nnlab_model_n_params(model) * sizeof(float));
+  nnlab_free(order);
+  nnlab_free(standardized);
+  batch_buffers_clear(&b);
+  return ok;
+}
