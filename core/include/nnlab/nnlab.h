@@ -7,9 +7,11 @@
 #include <nnlab/hparams.h>
 #include <nnlab/registry.h>
 #include <nnlab/component.h>
+#include <nnlab/config.h>
 #include <nnlab/metrics.h>
 #include <nnlab/model.h>
 #include <nnlab/rng.h>
+#include <nnlab/split.h>
 #include <nnlab/train.h>
 
 #endif

@@ -1,0 +1,590 @@
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <nnlab/config.h>
+#include <nnlab/hparams.h>
+
+#include "suggest.h"
+
+/* The keys each fixed section accepts; [optimizer] also takes the chosen
+ * optimizer's hyperparameters and [layer.N] takes weights and bias. */
+static const char *const data_keys[] = {
+    "path",       "val_fraction", "test_fraction",
+    "split_seed", "stratify",     "standardize",
+    NULL};
+static const char *const model_keys[] = {
+    "hidden",  "activation", "output_activation",
+    "outputs", "init",       "init_scale",
+    "seed",    NULL};
+static const char *const training_keys[] = {"epochs",
+                                            "batch_size",
+                                            "loss",
+                                            "shuffle",
+                                            "shuffle_seed",
+                                            "schedule",
+                                            "step_size",
+                                            "gamma",
+                                            "warmup_epochs",
+                                            "min_lr",
+                                            "plateau_patience",
+                                            "plateau_factor",
+                                            "early_stopping_patience",
+                                            "clip_norm",
+                                            "rule",
+                                            NULL};
+static const char *const layer_keys[] = {"weights", "bias", NULL};
+static const char *const section_names[] = {"data",      "model",   "training",
+                                            "optimizer", "layer.N", NULL};
+
+typedef struct reader {
+  GKeyFile *file;
+  const char *path, *text;
+  GHashTable *overridden; /* "section.key" set by --set */
+} reader;
+
+/* 1-based line of key in section in the original text, or 0. */
+static int line_of(const reader *r, const char *section, const char *key) {
+  g_auto(GStrv) lines = g_strsplit(r->text, "\n", -1);
+  gboolean inside = FALSE;
+  for (int i = 0; lines[i]; i++) {
+    char *line = g_strstrip(lines[i]);
+    if (line[0] == '[') {
+      char *end = strchr(line, ']');
+      inside = end && (size_t)(end - line - 1) == strlen(section) &&
+               strncmp(line + 1, section, strlen(section)) == 0;
+      if (inside && !key) return i + 1;
+      continue;
+    }
+    if (!inside || !key) continue;
+    size_t len = strlen(key);
+    if (strncmp(line, key, len) == 0) {
+      const char *rest = line + len;
+      while (*rest == ' ' || *rest == '\t') rest++;
+      if (*rest == '=') return i + 1;
+    }
+  }
+  return 0;
+}
+
+/* "FILE:LINE: " or "--set section.key: " for messages. */
+static char *where(const reader *r, const char *section, const char *key) {
+  if (key) {
+    g_autofree char *full = g_strdup_printf("%s.%s", section, key);
+    if (g_hash_table_contains(r->overridden, full))
+      return g_strdup_printf("--set %s", full);
+  }
+  int line = line_of(r, section, key);
+  return line ? g_strdup_printf("%s:%d", r->path, line) : g_strdup(r->path);
+}
+
+static gboolean fail_at(const reader *r, const char *section, const char *key,
+                        GError **error, const char *format, ...)
+    G_GNUC_PRINTF(5, 6);
+static gboolean fail_at(const reader *r, const char *section, const char *key,
+                        GError **error, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  g_autofree char *message = g_strdup_vprintf(format, args);
+  va_end(args);
+  g_autofree char *location = where(r, section, key);
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s", location,
+              message);
+  return FALSE;
+}
+
+/* Prefixes an error from elsewhere (a plugin table) with the location. */
+static gboolean locate(const reader *r, const char *section, const char *key,
+                       GError **error) {
+  g_autofree char *location = where(r, section, key);
+  g_prefix_error(error, "%s: ", location);
+  return FALSE;
+}
+
+static gboolean is_layer_section(const char *name, size_t *index) {
+  if (!g_str_has_prefix(name, "layer.")) return FALSE;
+  char *end = NULL;
+  guint64 n = g_ascii_strtoull(name + 6, &end, 10);
+  if (*end || n == 0 || end == name + 6) return FALSE;
+  *index = (size_t)n;
+  return TRUE;
+}
+
+static gboolean check_keys(const reader *r, const char *section,
+                           const char *const *known, GError **error) {
+  g_auto(GStrv) keys = g_key_file_get_keys(r->file, section, NULL, NULL);
+  for (size_t i = 0; keys && keys[i]; i++) {
+    if (g_strv_contains(known, keys[i])) continue;
+    g_autofree char *hint = nnlab_suggest_hint(keys[i], known);
+    return fail_at(r, section, keys[i], error, "unknown key '%s' in [%s]%s",
+                   keys[i], section, hint);
+  }
+  return TRUE;
+}
+
+static gboolean check_sections(const reader *r, GError **error) {
+  g_auto(GStrv) groups = g_key_file_get_groups(r->file, NULL);
+  for (size_t i = 0; groups[i]; i++) {
+    const char *name = groups[i];
+    size_t index;
+    gboolean ok = TRUE;
+    if (strcmp(name, "data") == 0)
+      ok = check_keys(r, name, data_keys, error);
+    else if (strcmp(name, "model") == 0)
+      ok = check_keys(r, name, model_keys, error);
+    else if (strcmp(name, "training") == 0)
+      ok = check_keys(r, name, training_keys, error);
+    else if (is_layer_section(name, &index))
+      ok = check_keys(r, name, layer_keys, error);
+    else if (strcmp(name, "optimizer") != 0) {
+      g_autofree char *hint = nnlab_suggest_hint(name, section_names);
+      return fail_at(r, name, NULL, error, "unknown section [%s]%s", name,
+                     hint);
+    }
+    if (!ok) return FALSE;
+  }
+  return TRUE;
+}
+
+/* Raw value or NULL when absent. */
+static char *get_raw(const reader *r, const char *section, const char *key) {
+  char *value = g_key_file_get_value(r->file, section, key, NULL);
+  if (value) g_strstrip(value);
+  return value;
+}
+
+static gboolean get_string(const reader *r, const char *section,
+                           const char *key, const char *fallback, char **out) {
+  char *value = g_key_file_get_string(r->file, section, key, NULL);
+  *out = value ? g_strstrip(value) : g_strdup(fallback);
+  return TRUE;
+}
+
+static gboolean get_double(const reader *r, const char *section,
+                           const char *key, double fallback, double min,
+                           double max, double *out, GError **error) {
+  g_autofree char *raw = get_raw(r, section, key);
+  if (!raw) return *out = fallback, TRUE;
+  char *end = NULL;
+  errno = 0;
+  double v = g_ascii_strtod(raw, &end);
+  if (!*raw || *end || errno || !isfinite(v))
+    return fail_at(r, section, key, error, "%s: expected a number, got '%s'",
+                   key, raw);
+  if (v < min || v > max)
+    return fail_at(r, section, key, error,
+                   "%s: %g is outside the range [%g, %g]", key, v, min, max);
+  *out = v;
+  return TRUE;
+}
+
+static gboolean get_count(const reader *r, const char *section, const char *key,
+                          guint64 fallback, guint64 max, guint64 *out,
+                          GError **error) {
+  g_autofree char *raw = get_raw(r, section, key);
+  if (!raw) return *out = fallback, TRUE;
+  char *end = NULL;
+  errno = 0;
+  guint64 v = g_ascii_strtoull(raw, &end, 10);
+  if (!*raw || *end || errno || raw[0] == '-' || v > max)
+    return fail_at(r, section, key, error,
+                   "%s: expected an integer from 0 to %" G_GUINT64_FORMAT
+                   ", got '%s'",
+                   key, max, raw);
+  *out = v;
+  return TRUE;
+}
+
+static gboolean get_size(const reader *r, const char *section, const char *key,
+                         size_t fallback, size_t *out, GError **error) {
+  guint64 v = 0;
+  if (!get_count(r, section, key, fallback, G_MAXUINT32, &v, error))
+    return FALSE;
+  *out = (size_t)v;
+  return TRUE;
+}
+
+static gboolean get_bool(const reader *r, const char *section, const char *key,
+                         gboolean fallback, gboolean *out, GError **error) {
+  g_autofree char *raw = get_raw(r, section, key);
+  if (!raw) return *out = fallback, TRUE;
+  if (!g_ascii_strcasecmp(raw, "true") || !strcmp(raw, "1") ||
+      !g_ascii_strcasecmp(raw, "yes"))
+    return *out = TRUE, TRUE;
+  if (!g_ascii_strcasecmp(raw, "false") || !strcmp(raw, "0") ||
+      !g_ascii_strcasecmp(raw, "no"))
+    return *out = FALSE, TRUE;
+  return fail_at(r, section, key, error, "%s: expected true or false, got '%s'",
+                 key, raw);
+}
+
+/* Splits at commas outside brackets: "8:relu, elu(alpha=1)" style lists. */
+static GPtrArray *split_list(const char *text) {
+  GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+  int depth = 0;
+  const char *start = text;
+  for (const char *p = text;; p++) {
+    if (*p == '(') depth++;
+    if (*p == ')') depth--;
+    if ((*p == ',' && depth == 0) || *p == '\0') {
+      char *part = g_strstrip(g_strndup(start, (gsize)(p - start)));
+      if (*part)
+        g_ptr_array_add(parts, part);
+      else
+        g_free(part);
+      if (!*p) break;
+      start = p + 1;
+    }
+  }
+  return parts;
+}
+
+static gboolean resolve(const reader *r, const nnlab_registry *registry,
+                        nnlab_plugin_kind kind, const char *section,
+                        const char *key, const char *spec, nnlab_component *out,
+                        GError **error) {
+  if (nnlab_component_resolve(registry, kind, spec, out, error)) return TRUE;
+  return locate(r, section, key, error);
+}
+
+static gboolean read_data(const reader *r, nnlab_run_config *c,
+                          GError **error) {
+  g_autofree char *path = NULL;
+  get_string(r, "data", "path", NULL, &path);
+  if (!path || !*path)
+    return fail_at(r, "data", NULL, error,
+                   "missing key 'path' in [data] (the dataset file)");
+  g_autofree char *dir = g_path_get_dirname(r->path);
+  c->data_path = g_path_is_absolute(path) ? g_strdup(path)
+                                          : g_build_filename(dir, path, NULL);
+  guint64 seed = 0;
+  gboolean stratify = FALSE;
+  if (!get_double(r, "data", "val_fraction", 0, 0, 0.99, &c->split.val_fraction,
+                  error) ||
+      !get_double(r, "data", "test_fraction", 0, 0, 0.99,
+                  &c->split.test_fraction, error) ||
+      !get_count(r, "data", "split_seed", c->seed, G_MAXUINT64, &seed, error) ||
+      !get_bool(r, "data", "standardize", TRUE, &c->standardize, error))
+    return FALSE;
+  if (c->split.val_fraction + c->split.test_fraction >= 1)
+    return fail_at(r, "data", "test_fraction", error,
+                   "val_fraction + test_fraction must be below 1");
+  c->split.seed = seed;
+  c->stratify = -1;
+  if (g_key_file_has_key(r->file, "data", "stratify", NULL)) {
+    if (!get_bool(r, "data", "stratify", TRUE, &stratify, error)) return FALSE;
+    c->stratify = stratify;
+  }
+  return TRUE;
+}
+
+static gboolean read_model(const reader *r, const nnlab_registry *registry,
+                           nnlab_run_config *c, GError **error) {
+  g_autofree char *hidden = NULL, *activation = NULL, *output = NULL,
+                  *init = NULL;
+  get_string(r, "model", "hidden", "", &hidden);
+  get_string(r, "model", "activation", "relu", &activation);
+  get_string(r, "model", "output_activation", "identity", &output);
+  get_string(r, "model", "init", "xavier_uniform", &init);
+  if (!get_size(r, "model", "outputs", 0, &c->n_outputs, error) ||
+      !get_double(r, "model", "init_scale", 0.1, 0, 1e6, &c->init_scale, error))
+    return FALSE;
+  if (!nnlab_init_scheme_from_name(init, &c->init))
+    return fail_at(r, "model", "init", error,
+                   "init: unknown scheme '%s'; expected zeros, uniform, "
+                   "normal, xavier_uniform, xavier_normal, he_uniform or "
+                   "he_normal",
+                   init);
+  g_autoptr(GPtrArray) sizes = split_list(hidden);
+  g_autoptr(GPtrArray) specs = split_list(activation);
+  c->n_hidden = sizes->len;
+  c->hidden_units = g_new0(size_t, MAX(c->n_hidden, 1));
+  c->hidden_activations = g_new0(nnlab_component, MAX(c->n_hidden, 1));
+  if (c->n_hidden && specs->len != 1 && specs->len != c->n_hidden)
+    return fail_at(r, "model", "activation", error,
+                   "activation: give one activation for all %zu hidden "
+                   "layers or one per layer, not %u",
+                   c->n_hidden, specs->len);
+  for (size_t i = 0; i < c->n_hidden; i++) {
+    const char *size = g_ptr_array_index(sizes, i);
+    char *end = NULL;
+    guint64 units = g_ascii_strtoull(size, &end, 10);
+    if (*end || units == 0 || units > (1u << 24))
+      return fail_at(r, "model", "hidden", error,
+                     "hidden: expected a comma-separated list of positive "
+                     "layer sizes, got '%s'",
+                     size);
+    c->hidden_units[i] = (size_t)units;
+    const char *spec = g_ptr_array_index(specs, specs->len == 1 ? 0 : i);
+    if (!resolve(r, registry, NNLAB_KIND_ACTIVATION, "model", "activation",
+                 spec, &c->hidden_activations[i], error))
+      return FALSE;
+  }
+  return resolve(r, registry, NNLAB_KIND_ACTIVATION, "model",
+                 "output_activation", output, &c->output_activation, error);
+}
+
+static gboolean read_schedule(const reader *r, nnlab_schedule_config *s,
+                              GError **error) {
+  g_autofree char *kind = NULL;
+  get_string(r, "training", "schedule", "constant", &kind);
+  if (!nnlab_schedule_kind_from_name(kind, &s->kind))
+    return fail_at(r, "training", "schedule", error,
+                   "schedule: unknown '%s'; expected constant, step, "
+                   "exponential, cosine or plateau",
+                   kind);
+  return get_size(r, "training", "step_size", 10, &s->step_size, error) &&
+         get_double(r, "training", "gamma", 0.1, 0, 1, &s->gamma, error) &&
+         get_size(r, "training", "warmup_epochs", 0, &s->warmup_epochs,
+                  error) &&
+         get_double(r, "training", "min_lr", 0, 0, 1e6, &s->min_lr, error) &&
+         get_size(r, "training", "plateau_patience", 10, &s->patience, error) &&
+         get_double(r, "training", "plateau_factor", 0.1, 0, 1, &s->factor,
+                    error) &&
+         (s->step_size > 0 || fail_at(r, "training", "step_size", error,
+                                      "step_size must be at least 1"));
+}
+
+static gboolean read_training(const reader *r, const nnlab_registry *registry,
+                              nnlab_run_config *c, GError **error) {
+  nnlab_train_config *t = &c->train;
+  nnlab_train_config_init(t);
+  g_autofree char *batch = get_raw(r, "training", "batch_size");
+  g_autofree char *loss = NULL, *rule = NULL;
+  guint64 shuffle_seed = 0;
+  if (batch && g_ascii_strcasecmp(batch, "full") == 0)
+    t->batch_size = 0;
+  else if (!get_size(r, "training", "batch_size", 32, &t->batch_size, error))
+    return FALSE;
+  if (!get_size(r, "training", "epochs", 10, &t->epochs, error) ||
+      !get_bool(r, "training", "shuffle", TRUE, &t->shuffle, error) ||
+      !get_count(r, "training", "shuffle_seed", c->seed, G_MAXUINT64,
+                 &shuffle_seed, error) ||
+      !get_size(r, "training", "early_stopping_patience", 0,
+                &t->early_stopping_patience, error) ||
+      !get_double(r, "training", "clip_norm", 0, 0, 1e12, &t->clip_norm,
+                  error) ||
+      !read_schedule(r, &t->schedule, error))
+    return FALSE;
+  t->seed = shuffle_seed;
+  get_string(r, "training", "rule", "gradient", &rule);
+  if (strcmp(rule, "perceptron") == 0)
+    c->perceptron_rule = TRUE;
+  else if (strcmp(rule, "gradient") != 0)
+    return fail_at(r, "training", "rule", error,
+                   "rule: expected gradient or perceptron, got '%s'", rule);
+  if (t->early_stopping_patience && c->split.val_fraction == 0)
+    return fail_at(r, "training", "early_stopping_patience", error,
+                   "early stopping needs validation data: set "
+                   "[data] val_fraction");
+  get_string(r, "training", "loss", NULL, &loss);
+  if (!loss || !*loss)
+    return fail_at(r, "training", NULL, error,
+                   "missing key 'loss' in [training] (e.g. loss = mse or "
+                   "loss = cross_entropy)");
+  return resolve(r, registry, NNLAB_KIND_LOSS, "training", "loss", loss,
+                 &c->loss, error);
+}
+
+static gboolean read_optimizer(const reader *r, const nnlab_registry *registry,
+                               nnlab_run_config *c, GError **error) {
+  g_autofree char *name = NULL;
+  get_string(r, "optimizer", "name", "sgd", &name);
+  if (!resolve(r, registry, NNLAB_KIND_OPTIMIZER, "optimizer", "name", name,
+               &c->optimizer, error))
+    return FALSE;
+  g_auto(GStrv) keys = g_key_file_get_keys(r->file, "optimizer", NULL, NULL);
+  for (size_t i = 0; keys && keys[i]; i++) {
+    if (strcmp(keys[i], "name") == 0) continue;
+    g_autofree char *value = get_raw(r, "optimizer", keys[i]);
+    if (!nnlab_hparams_set(c->optimizer.info, c->optimizer.hparams, keys[i],
+                           value, error))
+      return locate(r, "optimizer", keys[i], error);
+  }
+  return TRUE;
+}
+
+/* "1, -1; -1, 1": rows separated by ';', values by ','. */
+static gboolean parse_floats(const reader *r, const char *section,
+                             const char *key, size_t expected, float **out,
+                             GError **error) {
+  g_autofree char *raw = get_raw(r, section, key);
+  if (!raw) return TRUE;
+  g_autofree float *values = g_new0(float, MAX(expected, 1));
+  size_t count = 0;
+  g_auto(GStrv) rows = g_strsplit(raw, ";", -1);
+  for (size_t i = 0; rows[i]; i++) {
+    g_auto(GStrv) cells = g_strsplit(rows[i], ",", -1);
+    for (size_t j = 0; cells[j]; j++) {
+      char *cell = g_strstrip(cells[j]), *end = NULL;
+      if (!*cell) continue;
+      double v = g_ascii_strtod(cell, &end);
+      if (*end || !isfinite(v))
+        return fail_at(r, section, key, error,
+                       "%s: '%s' is not a finite number", key, cell);
+      if (count < expected) values[count] = (float)v;
+      count++;
+    }
+  }
+  if (count != expected)
+    return fail_at(r, section, key, error, "%s: expected %zu values, found %zu",
+                   key, expected, count);
+  *out = g_steal_pointer(&values);
+  return TRUE;
+}
+
+/* [layer.N] sections need the input width, known once data is loaded, so
+ * they are checked here for layer numbers and parsed in build_model. */
+static gboolean check_layer_sections(const reader *r, const nnlab_run_config *c,
+                                     GError **error) {
+  g_auto(GStrv) groups = g_key_file_get_groups(r->file, NULL);
+  for (size_t i = 0; groups[i]; i++) {
+    size_t index;
+    if (is_layer_section(groups[i], &index) && index > c->n_hidden + 1)
+      return fail_at(r, groups[i], NULL, error,
+                     "[%s]: the model has %zu layers (hidden layers, then "
+                     "the output layer)",
+                     groups[i], c->n_hidden + 1);
+  }
+  return TRUE;
+}
+
+void nnlab_run_config_free(nnlab_run_config *c) {
+  if (!c) return;
+  for (size_t i = 0; c->hidden_activations && i < c->n_hidden; i++)
+    nnlab_component_clear(&c->hidden_activations[i]);
+  g_free(c->hidden_activations);
+  g_free(c->hidden_units);
+  nnlab_component_clear(&c->output_activation);
+  nnlab_component_clear(&c->loss);
+  nnlab_component_clear(&c->optimizer);
+  g_free(c->data_path);
+  g_free(c->text);
+  g_free(c->path);
+  g_free(c);
+}
+
+static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
+                                GHashTable *overridden, GError **error) {
+  for (size_t i = 0; overrides && overrides[i]; i++) {
+    const char *item = overrides[i];
+    const char *equals = strchr(item, '=');
+    const char *dot = strchr(item, '.');
+    if (!equals || !dot || dot > equals || dot == item || dot + 1 == equals) {
+      g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                  "--set %s: expected section.key=value, e.g. "
+                  "training.epochs=50",
+                  item);
+      return FALSE;
+    }
+    g_autofree char *section = g_strndup(item, (gsize)(dot - item));
+    g_autofree char *key = g_strndup(dot + 1, (gsize)(equals - dot - 1));
+    g_key_file_set_value(file, section, key, equals + 1);
+    g_hash_table_add(overridden, g_strdup_printf("%s.%s", section, key));
+  }
+  return TRUE;
+}
+
+nnlab_run_config *nnlab_run_config_parse(const char *text, const char *path,
+                                         const char *const *overrides,
+                                         const nnlab_registry *registry,
+                                         GError **error) {
+  g_autoptr(GKeyFile) file = g_key_file_new();
+  g_autoptr(GError) parse_error = NULL;
+  if (!g_key_file_load_from_data(file, text, (gsize)-1,
+                                 G_KEY_FILE_KEEP_COMMENTS, &parse_error)) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s", path,
+                parse_error->message);
+    return NULL;
+  }
+  g_autoptr(GHashTable) overridden =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  if (!apply_overrides(file, overrides, overridden, error)) return NULL;
+  reader r = {file, path, text, overridden};
+  nnlab_run_config *c = g_new0(nnlab_run_config, 1);
+  c->path = g_strdup(path);
+  c->text = g_key_file_to_data(file, NULL, NULL);
+  guint64 seed = 0;
+  if (!check_sections(&r, error) ||
+      !get_count(&r, "model", "seed", 0, G_MAXUINT64, &seed, error)) {
+    nnlab_run_config_free(c);
+    return NULL;
+  }
+  c->seed = seed;
+  if (!read_data(&r, c, error) || !read_model(&r, registry, c, error) ||
+      !read_training(&r, registry, c, error) ||
+      !read_optimizer(&r, registry, c, error) ||
+      !check_layer_sections(&r, c, error)) {
+    nnlab_run_config_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+nnlab_run_config *nnlab_run_config_load(const char *path,
+                                        const char *const *overrides,
+                                        const nnlab_registry *registry,
+                                        GError **error) {
+  g_autofree char *text = NULL;
+  g_autoptr(GError) io_error = NULL;
+  if (!g_file_get_contents(path, &text, NULL, &io_error)) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s", io_error->message);
+    return NULL;
+  }
+  return nnlab_run_config_parse(text, path, overrides, registry, error);
+}
+
+size_t nnlab_run_config_outputs_for(const nnlab_run_config *c,
+                                    const nnlab_dataset *data) {
+  if (c->n_outputs) return c->n_outputs;
+  if (data->task == NNLAB_TASK_REGRESSION) return data->n_targets;
+  /* Two classes fit one output (a probability or a logit), except for
+   * the losses that need a score per class. */
+  const char *loss = c->loss.info->name;
+  gboolean per_class = !strcmp(loss, "cross_entropy") || !strcmp(loss, "nll");
+  if (data->n_classes <= 2 && (!per_class || c->perceptron_rule)) return 1;
+  return data->n_classes;
+}
+
+nnlab_model *nnlab_run_config_build_model(const nnlab_run_config *c,
+                                          size_t n_inputs, size_t n_outputs,
+                                          GError **error) {
+  size_t n_layers = c->n_hidden + 1;
+  g_autofree size_t *units = g_new(size_t, n_layers);
+  g_autofree nnlab_component *activations = g_new(nnlab_component, n_layers);
+  for (size_t i = 0; i < c->n_hidden; i++) {
+    units[i] = c->hidden_units[i];
+    activations[i] = c->hidden_activations[i];
+  }
+  units[c->n_hidden] = n_outputs;
+  activations[c->n_hidden] = c->output_activation;
+  nnlab_model *model = nnlab_model_new_from_components(
+      n_inputs, units, activations, n_layers, error);
+  if (!model) return NULL;
+  nnlab_rng rng;
+  nnlab_rng_seed(&rng, c->seed);
+  nnlab_model_init(model, c->init, c->init_scale, &rng);
+  /* Hand-set weights from [layer.N]. */
+  g_autoptr(GKeyFile) file = g_key_file_new();
+  g_key_file_load_from_data(file, c->text, (gsize)-1, G_KEY_FILE_NONE, NULL);
+  g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
+  reader r = {file, c->path, c->text, none};
+  size_t fan_in = n_inputs;
+  for (size_t l = 0; l < n_layers; l++) {
+    g_autofree char *section = g_strdup_printf("layer.%zu", l + 1);
+    g_autofree float *weights = NULL, *bias = NULL;
+    if (!parse_floats(&r, section, "weights", fan_in * units[l], &weights,
+                      error) ||
+        !parse_floats(&r, section, "bias", units[l], &bias, error)) {
+      nnlab_model_free(model);
+      return NULL;
+    }
+    if (weights)
+      memcpy(nnlab_model_layer_weights(model, l), weights,
+             fan_in * units[l] * sizeof(float));
+    if (bias)
+      memcpy(nnlab_model_layer_bias(model, l), bias, units[l] * sizeof(float));
+    fan_in = units[l];
+  }
+  return model;
+}
