@@ -4,7 +4,11 @@
 
 #include <nnlab/nnlab.h>
 
+int cmd_data(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 /* Prints "nnlab: error: MESSAGE" on stderr; returns the exit status 1. */
 int report_error(const GError *error);

@@ -11,6 +11,10 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"data", cmd_data, "import CSV or IDX files as datasets, describe one"},
+    {"train", cmd_train, "train a network from an INI config"},
+    {"eval", cmd_eval, "loss and metrics of a model on a dataset split"},
+    {"predict", cmd_predict, "outputs of a model for new inputs"},
     {"plugins", cmd_plugins,
      "list plugins, show one, or explain why one is broken"},
 };

@@ -251,10 +251,8 @@ void nnlab_model_init(nnlab_model *model, nnlab_init_scheme scheme,
 
 gboolean nnlab_model_set_standardization(nnlab_model *model, const float *mean,
                                          const float *std, GError **error) {
-  g_clear_pointer(&model->mean, nnlab_free);
-  g_clear_pointer(&model->std, nnlab_free);
-  if (!mean) return TRUE;
-  for (size_t i = 0; i < model->n_inputs; i++) {
+  /* Validate first: a rejected call leaves the model as it was. */
+  for (size_t i = 0; mean && i < model->n_inputs; i++) {
     if (!isfinite(mean[i]) || !isfinite(std[i]) || std[i] <= 0) {
       g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                   "standardization of feature %zu: mean %g, std %g (std must "
@@ -263,6 +261,9 @@ gboolean nnlab_model_set_standardization(nnlab_model *model, const float *mean,
       return FALSE;
     }
   }
+  g_clear_pointer(&model->mean, nnlab_free);
+  g_clear_pointer(&model->std, nnlab_free);
+  if (!mean) return TRUE;
   model->mean = nnlab_alloc_floats(model->n_inputs, "means", error);
   model->std = model->mean
                    ? nnlab_alloc_floats(model->n_inputs, "deviations", error)

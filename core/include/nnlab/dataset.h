@@ -101,6 +101,13 @@ NNLAB_API void nnlab_csv_options_init(nnlab_csv_options *options);
 NNLAB_API nnlab_dataset *nnlab_dataset_import_csv(
     const char *path, const nnlab_csv_options *options, GError **error);
 
+/* Reads a CSV of feature rows only (a first line with a non-number is a
+ * header and skipped) into a new rows x expected_columns array (g_free).
+ * Errors name the file, line and column. */
+NNLAB_API float *nnlab_csv_read_matrix(const char *path, char delimiter,
+                                       size_t expected_columns, size_t *n_rows,
+                                       GError **error);
+
 /* Importing MNIST-style IDX files (plain or gzip-compressed): images of
  * unsigned bytes (magic 0x00000803: count x rows x columns) and labels
  * (magic 0x00000801: count). */

@@ -10,7 +10,9 @@
 #include <nnlab/config.h>
 #include <nnlab/metrics.h>
 #include <nnlab/model.h>
+#include <nnlab/model_file.h>
 #include <nnlab/rng.h>
+#include <nnlab/run.h>
 #include <nnlab/split.h>
 #include <nnlab/train.h>
 

@@ -1,0 +1,186 @@
+/* nnlab train: train a network from an INI config and save the model. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "commands.h"
+#include "json_output.h"
+#include "metrics_output.h"
+#include "progress.h"
+
+typedef struct train_options {
+  char **overrides;
+  char *out_dir;
+  gint epochs;
+  gint log_every;
+  gboolean quiet;
+  gboolean json;
+} train_options;
+
+/* Prints what the perceptron rule found. */
+static void report_perceptron(const nnlab_run *run) {
+  size_t epochs = run->config->train.epochs, rows = run->train->n_rows;
+  if (run->perceptron_converged_epoch)
+    printf(
+        "perceptron converged at epoch %zu: all %zu training rows are "
+        "classified correctly\n",
+        run->perceptron_converged_epoch, rows);
+  else
+    printf(
+        "perceptron did not converge in %zu epochs: no epoch classified "
+        "all %zu rows correctly. The classes are not linearly separable, "
+        "and a single perceptron can only draw one straight line (XOR is "
+        "the classic case); add a hidden layer.\n",
+        epochs, rows);
+}
+
+/* The split to report at the end: test if there is one, else validation,
+ * else training. */
+static const nnlab_dataset *final_part(const nnlab_run *run,
+                                       const char **name) {
+  if (run->test) return *name = "test", run->test;
+  if (run->val) return *name = "val", run->val;
+  return *name = "train", run->train;
+}
+
+static int finish(nnlab_run *run, const char *model_path,
+                  const train_options *o, GError *train_error) {
+  const char *part_name = NULL;
+  const nnlab_dataset *part = final_part(run, &part_name);
+  nnlab_metrics metrics;
+  g_autoptr(GError) error = NULL;
+  if (!nnlab_evaluate(run->model, &run->config->loss, part, &metrics, &error))
+    return report_error(error);
+  if (o->json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "model");
+    json_builder_add_string_value(b, model_path);
+    json_builder_set_member_name(b, "split");
+    json_builder_add_string_value(b, part_name);
+    json_builder_set_member_name(b, "rows");
+    json_builder_add_int_value(b, (gint64)part->n_rows);
+    add_metrics_json(b, "metrics", &metrics, part->task);
+    if (run->config->perceptron_rule) {
+      json_builder_set_member_name(b, "perceptron_converged_epoch");
+      json_builder_add_int_value(b, (gint64)run->perceptron_converged_epoch);
+    }
+    json_builder_set_member_name(b, "diverged");
+    json_builder_add_boolean_value(b, train_error != NULL);
+    json_builder_end_object(b);
+    print_json(b);
+  } else {
+    if (run->config->perceptron_rule) report_perceptron(run);
+    g_autofree char *text = format_metrics(&metrics, part->task, "");
+    printf("%s (%zu rows): %s\nmodel saved to %s\n", part_name, part->n_rows,
+           text, model_path);
+  }
+  if (train_error) return report_error(train_error);
+  return 0;
+}
+
+static char *default_out_dir(const char *config_path) {
+  g_autofree char *base = g_path_get_basename(config_path);
+  char *dot = strrchr(base, '.');
+  if (dot) *dot = '\0';
+  return g_build_filename("runs", base, NULL);
+}
+
+int cmd_train(int argc, char **argv) {
+  train_options o = {.epochs = -1};
+  GOptionEntry entries[] = {
+      {"set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.overrides,
+       "Override a config value (repeatable)", "SECTION.KEY=VALUE"},
+      {"out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir,
+       "Directory for model.h5 (default: runs/CONFIG_NAME)", "DIR"},
+      {"epochs", 'e', 0, G_OPTION_ARG_INT, &o.epochs,
+       "Train this many epochs (overrides [training] epochs)", "N"},
+      {"log-every", 0, 0, G_OPTION_ARG_INT, &o.log_every,
+       "Print every N-th epoch (default: about 25 lines per run)", "N"},
+      {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress output",
+       NULL},
+      {"json", 0, 0, G_OPTION_ARG_NONE, &o.json,
+       "Print the final metrics as JSON", NULL},
+      G_OPTION_ENTRY_NULL};
+  g_autoptr(GOptionContext) context =
+      g_option_context_new("CONFIG.ini - train a network");
+  g_option_context_add_main_entries(context, entries, NULL);
+  g_option_context_set_description(
+      context,
+      "Reads the config (sections [data], [model], [training], [optimizer];\n"
+      "see docs/config.md), trains, prints progress on stderr, and saves the\n"
+      "model with its split and history to DIR/model.h5. The final metrics\n"
+      "are on the test split when the config holds one out.\n");
+  if (!parse_options(context, &argc, &argv)) return 2;
+  if (argc != 2) {
+    fprintf(stderr, "nnlab: error: expected one CONFIG.ini (try --help)\n");
+    return 2;
+  }
+  if (o.epochs < -1 || o.log_every < 0) {
+    fprintf(stderr,
+            "nnlab: error: --epochs and --log-every take positive "
+            "numbers\n");
+    return 2;
+  }
+  g_autoptr(GError) error = NULL;
+  nnlab_registry *registry = open_registry(FALSE);
+  nnlab_run_config *config = nnlab_run_config_load(
+      argv[1], (const char *const *)o.overrides, registry, &error);
+  nnlab_run *run = NULL;
+  int status = 0;
+  g_autofree char *out_dir =
+      o.out_dir ? g_strdup(o.out_dir) : default_out_dir(argv[1]);
+  g_autofree char *model_path = g_build_filename(out_dir, "model.h5", NULL);
+  if (!config) {
+    status = report_error(error);
+    goto done;
+  }
+  if (o.epochs >= 0) config->train.epochs = (size_t)o.epochs;
+  run = nnlab_run_prepare(config, &error);
+  if (!run) {
+    status = report_error(error);
+    goto done;
+  }
+  /* Fail on an unwritable output directory before spending time training. */
+  if (g_mkdir_with_parents(out_dir, 0777) != 0 ||
+      g_access(out_dir, W_OK) != 0) {
+    fprintf(stderr, "nnlab: error: %s: cannot write the output directory: %s\n",
+            out_dir, g_strerror(errno));
+    status = 1;
+    goto done;
+  }
+  progress_printer printer;
+  progress_printer_init(&printer, o.quiet, run->data->task,
+                        config->train.epochs, (size_t)o.log_every);
+  GError *train_error = NULL;
+  gboolean trained =
+      nnlab_run_train(run, progress_printer_update, &printer, &train_error);
+  if (!trained &&
+      !g_error_matches(train_error, NNLAB_ERROR, NNLAB_ERROR_DIVERGED)) {
+    status = report_error(train_error);
+    g_error_free(train_error);
+    goto done;
+  }
+  /* After divergence the model holds the last finite weights: save them. */
+  nnlab_model_file description = nnlab_run_describe(run);
+  if (!nnlab_model_file_save(&description, model_path, &error)) {
+    status = report_error(error);
+    if (train_error) g_error_free(train_error);
+    goto done;
+  }
+  status = finish(run, model_path, &o, train_error);
+  if (train_error) {
+    status = 3;
+    g_error_free(train_error);
+  }
+done:
+  nnlab_run_free(run);
+  nnlab_run_config_free(config);
+  nnlab_registry_free(registry);
+  g_strfreev(o.overrides);
+  g_free(o.out_dir);
+  return status;
+}

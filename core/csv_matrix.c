@@ -1,0 +1,69 @@
+#include <errno.h>
+#include <math.h>
+
+#include <nnlab/dataset.h>
+
+#include "dataset_csv_reader.h"
+
+static gboolean parse_number(const char *cell, float *out) {
+  char *end = NULL;
+  errno = 0;
+  double v = g_ascii_strtod(cell, &end);
+  if (!*cell || *end || errno == ERANGE || !isfinite(v)) return FALSE;
+  *out = (float)v;
+  return TRUE;
+}
+
+float *nnlab_csv_read_matrix(const char *path, char delimiter,
+                             size_t expected_columns, size_t *n_rows,
+                             GError **error) {
+  csv_reader *reader =
+      csv_reader_open(path, delimiter ? delimiter : ',', error);
+  if (!reader) return NULL;
+  GArray *values = g_array_new(FALSE, FALSE, sizeof(float));
+  char **cells = NULL;
+  size_t n_cells = 0, rows = 0;
+  gboolean first = TRUE, ok = TRUE;
+  GError *local = NULL;
+  while (ok && csv_reader_next_row(reader, &cells, &n_cells, &local)) {
+    size_t line = csv_reader_line_number(reader);
+    float v = 0;
+    /* A first row with a non-number is a header. */
+    if (first && n_cells && !parse_number(cells[0], &v)) {
+      first = FALSE;
+      continue;
+    }
+    first = FALSE;
+    if (n_cells != expected_columns) {
+      g_set_error(&local, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                  "%s:%zu: expected %zu columns (the model's inputs), found "
+                  "%zu",
+                  path, line, expected_columns, n_cells);
+      ok = FALSE;
+      break;
+    }
+    for (size_t j = 0; j < n_cells; j++) {
+      if (!parse_number(cells[j], &v)) {
+        g_set_error(&local, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                    "%s:%zu, column %zu: '%s' is not a finite number", path,
+                    line, j + 1, cells[j]);
+        ok = FALSE;
+        break;
+      }
+      g_array_append_val(values, v);
+    }
+    rows++;
+  }
+  csv_reader_free(reader);
+  if (local) ok = FALSE;
+  if (ok && rows == 0)
+    g_set_error(&local, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: no data rows",
+                path);
+  if (!ok || rows == 0) {
+    g_propagate_error(error, local);
+    g_array_unref(values);
+    return NULL;
+  }
+  *n_rows = rows;
+  return (float *)g_array_free(values, FALSE);
+}

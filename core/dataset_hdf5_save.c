@@ -1,0 +1,234 @@
+/* Saving nnlab dataset files (layout in docs/formats.md). The file is
+ * written under a temporary name in the target's directory, synced, and
+ * renamed over the target, so readers see the old file or the new one. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "dataset_hdf5_attrs.h"
+#include "dataset_internal.h"
+
+#define CHUNK_ELEMENTS 65536 /* 256 KiB of float32 per chunk */
+#define DEFLATE_LEVEL 4
+
+static gboolean names_match(char *const *names, size_t expected,
+                            const char *what, GError **error) {
+  if (!names || g_strv_length((char **)names) == expected) return TRUE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%u %s for %zu columns",
+              g_strv_length((char **)names), what, expected);
+  return FALSE;
+}
+
+/* What a load would refuse is refused here, before anything is written. */
+static gboolean check_contents(const nnlab_dataset *d, GError **error) {
+  if (!nnlab_task_name(d->task) || d->n_rows == 0 || d->n_features == 0 ||
+      !d->features || (d->task == NNLAB_TASK_REGRESSION && !d->targets) ||
+      (d->task == NNLAB_TASK_CLASSIFICATION && !d->labels)) {
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                        "the dataset is incomplete (no rows, features or "
+                        "targets)");
+    return FALSE;
+  }
+  for (size_t i = 0; i < d->n_rows * d->n_features; i++) {
+    if (isfinite(d->features[i])) continue;
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "X: row %zu, column %zu is not finite", i / d->n_features,
+                i % d->n_features);
+    return FALSE;
+  }
+  for (size_t i = 0; d->targets && i < d->n_rows * d->n_targets; i++) {
+    if (isfinite(d->targets[i])) continue;
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "y: row %zu, column %zu is not finite", i / d->n_targets,
+                i % d->n_targets);
+    return FALSE;
+  }
+  for (size_t i = 0; d->labels && i < d->n_rows; i++) {
+    if (d->labels[i] >= 0 && (size_t)d->labels[i] < d->n_classes) continue;
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_RANGE,
+                "y: label %d at row %zu is outside [0, %zu)", (int)d->labels[i],
+                i, d->n_classes);
+    return FALSE;
+  }
+  return names_match(d->feature_names, d->n_features, "feature names", error) &&
+         names_match(d->target_names, d->n_targets, "target names", error) &&
+         names_match(d->class_names, d->n_classes, "class names", error);
+}
+
+/* A chunked, shuffled, deflated array without timestamps (so the same data
+ * gives the same bytes). Returns the open dataset, or -1. */
+static hid_t write_array(hid_t file, const char *name, hid_t file_type,
+                         hid_t memory_type, int rank, size_t n_rows,
+                         size_t n_columns, const void *data, GError **error) {
+  hsize_t dims[2] = {n_rows, n_columns};
+  hsize_t chunk[2];
+  chunk[1] = MIN(n_columns, CHUNK_ELEMENTS);
+  chunk[0] = MAX(1, MIN(n_rows, CHUNK_ELEMENTS / chunk[1]));
+  hid_t space = H5Screate_simple(rank, dims, NULL);
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  hid_t array = -1;
+  if (space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0 &&
+      H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, DEFLATE_LEVEL) >= 0 &&
+      H5Pset_obj_track_times(dcpl, 0) >= 0)
+    array = H5Dcreate2(file, name, file_type, space, H5P_DEFAULT, dcpl,
+                       H5P_DEFAULT);
+  if (array >= 0 &&
+      H5Dwrite(array, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+    H5Dclose(array);
+    array = -1;
+  }
+  if (space >= 0) H5Sclose(space);
+  if (dcpl >= 0) H5Pclose(dcpl);
+  if (array < 0)
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s: cannot write", name);
+  return array;
+}
+
+static gboolean write_names(hid_t object, const char *attribute,
+                            char *const *names, GError **error) {
+  if (!names) return TRUE;
+  return dataset_h5_write_strings(object, attribute, (const char *const *)names,
+                                  g_strv_length((char **)names), error);
+}
+
+static gboolean write_root_attributes(hid_t file, const nnlab_dataset *d,
+                                      GError **error) {
+  if (!dataset_h5_write_string(file, "format", DATASET_FORMAT_NAME, error) ||
+      !dataset_h5_write_int(file, "format_version", DATASET_FORMAT_VERSION,
+                            error) ||
+      !dataset_h5_write_string(file, "task", nnlab_task_name(d->task), error) ||
+      (d->source && !dataset_h5_write_string(file, "source", d->source, error)))
+    return FALSE;
+  if (d->task != NNLAB_TASK_CLASSIFICATION) return TRUE;
+  /* Class names are always written; "0", "1", ... when the dataset has
+   * none. */
+  g_auto(GStrv) defaults =
+      d->class_names ? NULL : nnlab_dataset_default_class_names(d->n_classes);
+  return dataset_h5_write_int(file, "n_classes", (int)d->n_classes, error) &&
+         write_names(file, "class_names",
+                     d->class_names ? d->class_names : defaults, error);
+}
+
+static gboolean write_arrays(hid_t file, const nnlab_dataset *d,
+                             GError **error) {
+  hid_t x = write_array(file, "/X", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 2,
+                        d->n_rows, d->n_features, d->features, error);
+  if (x < 0) return FALSE;
+  gboolean ok = write_names(x, "feature_names", d->feature_names, error);
+  H5Dclose(x);
+  if (!ok) return FALSE;
+  gboolean classification = d->task == NNLAB_TASK_CLASSIFICATION;
+  hid_t y = classification
+                ? write_array(file, "/y", H5T_STD_I32LE, H5T_NATIVE_INT32, 1,
+                              d->n_rows, 1, d->labels, error)
+                : write_array(file, "/y", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 2,
+                              d->n_rows, d->n_targets, d->targets, error);
+  if (y < 0) return FALSE;
+  ok = write_names(y, "target_names", d->target_names, error);
+  H5Dclose(y);
+  return ok;
+}
+
+static gboolean write_file(const nnlab_dataset *dataset, const char *path,
+                           GError **error) {
+  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  hid_t file = -1;
+  /* The 1.8 format stores large name lists (dense attributes) and every
+   * HDF5 library since 2008 reads it. */
+  if (fcpl >= 0 && fapl >= 0 && H5Pset_obj_track_times(fcpl, 0) >= 0 &&
+      H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) >= 0)
+    file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+  if (fcpl >= 0) H5Pclose(fcpl);
+  if (fapl >= 0) H5Pclose(fapl);
+  if (file < 0) {
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+                        "cannot create the HDF5 file");
+    return FALSE;
+  }
+  gboolean ok = write_root_attributes(file, dataset, error) &&
+                write_arrays(file, dataset, error);
+  if (ok && H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+                        "cannot flush the HDF5 file");
+    ok = FALSE;
+  }
+  if (H5Fclose(file) < 0 && ok) {
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+                        "cannot close the HDF5 file");
+    ok = FALSE;
+  }
+  return ok;
+}
+
+static gboolean sync_path(const char *path, int flags, gboolean is_directory,
+                          GError **error) {
+  int fd = open(path, flags | O_CLOEXEC);
+  /* Some file systems cannot sync a directory; the rename is done anyway. */
+  gboolean ok =
+      fd >= 0 && (fsync(fd) == 0 || (is_directory && errno == EINVAL));
+  int saved = errno;
+  if (fd >= 0) close(fd);
+  if (!ok)
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot sync %s: %s",
+                is_directory ? "the directory" : "the file", g_strerror(saved));
+  return ok;
+}
+
+/* Creates an empty temporary file beside path; returns its name. */
+static char *create_temporary(const char *path, GError **error) {
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_autofree char *base = g_path_get_basename(path);
+  g_autofree char *name = g_strdup_printf(".%s.XXXXXX", base);
+  char *template = g_build_filename(dir, name, NULL);
+  /* 0666 less the umask, as for any new file. */
+  int fd = g_mkstemp_full(template, O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+                "cannot create a temporary file in %s: %s", dir,
+                g_strerror(errno));
+    g_free(template);
+    return NULL;
+  }
+  close(fd);
+  return template;
+}
+
+static gboolean replace_target(const char *temporary, const char *path,
+                               GError **error) {
+  if (!sync_path(temporary, O_RDONLY, FALSE, error)) return FALSE;
+  if (g_rename(temporary, path) != 0) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot replace: %s",
+                g_strerror(errno));
+    return FALSE;
+  }
+  g_autofree char *dir = g_path_get_dirname(path);
+  return sync_path(dir, O_RDONLY | O_DIRECTORY, TRUE, error);
+}
+
+gboolean nnlab_dataset_save(const nnlab_dataset *dataset, const char *path,
+                            GError **error) {
+  GError *local = NULL;
+  if (!check_contents(dataset, &local)) {
+    g_propagate_prefixed_error(error, local, "%s: cannot save: ", path);
+    return FALSE;
+  }
+  g_autofree char *temporary = create_temporary(path, &local);
+  if (!temporary) {
+    g_propagate_prefixed_error(error, local, "%s: ", path);
+    return FALSE;
+  }
+  dataset_h5_silence silence;
+  dataset_h5_silence_errors(&silence);
+  gboolean written = write_file(dataset, temporary, &local);
+  dataset_h5_unsilence_errors(&silence);
+  gboolean ok = written && replace_target(temporary, path, &local);
+  /* After a successful rename the temporary name no longer exists. */
+  if (!ok && g_file_test(temporary, G_FILE_TEST_EXISTS)) g_unlink(temporary);
+  if (!ok) g_propagate_prefixed_error(error, local, "%s: ", path);
+  return ok;
+}

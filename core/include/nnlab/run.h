@@ -1,0 +1,36 @@
+/* A training run as a config describes it: load the data, split it,
+ * fit standardization on the training rows, build and initialize the
+ * model, train, and describe the result as a model file. */
+#ifndef NNLAB_RUN_H
+#define NNLAB_RUN_H
+
+#include <nnlab/config.h>
+#include <nnlab/model_file.h>
+
+G_BEGIN_DECLS
+
+typedef struct nnlab_run {
+  const nnlab_run_config *config; /* borrowed */
+  nnlab_dataset *data;
+  nnlab_split_config split_config; /* stratify resolved for the data */
+  nnlab_split split;
+  nnlab_dataset *train, *val, *test; /* val and test NULL when empty */
+  nnlab_model *model;
+  nnlab_trainer *trainer;
+  size_t perceptron_converged_epoch; /* rule = perceptron: 0 if never */
+} nnlab_run;
+
+/* Everything up to training; errors name the file at fault. */
+NNLAB_API nnlab_run *nnlab_run_prepare(const nnlab_run_config *config,
+                                       GError **error);
+/* Trains by the config's rule. On divergence the error is
+ * NNLAB_ERROR_DIVERGED and the model holds the last finite weights. */
+NNLAB_API gboolean nnlab_run_train(nnlab_run *run, nnlab_progress_fn progress,
+                                   void *progress_data, GError **error);
+/* A view of the run for nnlab_model_file_save; valid while run lives. */
+NNLAB_API nnlab_model_file nnlab_run_describe(const nnlab_run *run);
+NNLAB_API void nnlab_run_free(nnlab_run *run);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,331 @@
+#include <string.h>
+
+#include <nnlab/model_file.h>
+
+#include "dataset_hdf5_attrs.h"
+#include "h5_arrays.h"
+
+#define MAX_LAYERS 4096
+#define MAX_UNITS (1u << 24)
+
+typedef struct loader {
+  const char *path;
+  const nnlab_registry *registry;
+  hid_t file;
+  GPtrArray *warnings;
+} loader;
+
+static void close_group(hid_t *group) {
+  if (*group >= 0) H5Gclose(*group);
+}
+#define AUTO_GROUP __attribute__((cleanup(close_group))) hid_t
+
+static gboolean invalid(const loader *ld, GError **error, const char *format,
+                        ...) G_GNUC_PRINTF(3, 4);
+static gboolean invalid(const loader *ld, GError **error, const char *format,
+                        ...) {
+  va_list args;
+  va_start(args, format);
+  g_autofree char *message = g_strdup_vprintf(format, args);
+  va_end(args);
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s", ld->path,
+              message);
+  return FALSE;
+}
+
+/* Resolves the plugin recorded at object (attributes spec, plugin,
+ * version); a different installed version is a warning. */
+static gboolean read_component(loader *ld, hid_t object, const char *where,
+                               nnlab_plugin_kind kind, nnlab_component *out,
+                               GError **error) {
+  g_autofree char *spec = NULL, *version = NULL;
+  if (!dataset_h5_read_string(object, "spec", where, &spec, error) ||
+      !dataset_h5_read_string(object, "version", where, &version, error))
+    return FALSE;
+  if (!spec)
+    return invalid(ld, error, "%s: attribute 'spec' is missing", where);
+  GError *local = NULL;
+  if (!nnlab_component_resolve(ld->registry, kind, spec, out, &local)) {
+    g_propagate_prefixed_error(error, local, "%s: %s: ", ld->path, where);
+    return FALSE;
+  }
+  if (version && strcmp(version, out->info->version) != 0)
+    g_ptr_array_add(
+        ld->warnings,
+        g_strdup_printf("%s: %s: %s '%s' was version %s when "
+                        "saved; loaded version %s",
+                        ld->path, where, nnlab_kind_name(kind), out->info->name,
+                        version, out->info->version));
+  return TRUE;
+}
+
+static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
+  g_autofree char *format = NULL, *task = NULL;
+  gboolean present = FALSE;
+  long long version = 0;
+  if (!dataset_h5_read_string(ld->file, "format", "/", &format, error))
+    return FALSE;
+  if (!format || strcmp(format, NNLAB_MODEL_FORMAT) != 0)
+    return invalid(ld, error,
+                   "not an nnlab model or checkpoint (root attribute "
+                   "'format' is %s%s%s)",
+                   format ? "'" : "", format ? format : "missing",
+                   format ? "'" : "");
+  if (!dataset_h5_read_int(ld->file, "format_version", "/", &present, &version,
+                           error))
+    return FALSE;
+  if (!present || version < 1)
+    return invalid(ld, error, "/: attribute 'format_version' is missing");
+  if (version > NNLAB_MODEL_FORMAT_VERSION)
+    return invalid(ld, error,
+                   "written by a newer nnlab (format version %lld; this "
+                   "nnlab %s reads up to %d)",
+                   version, nnlab_version(), NNLAB_MODEL_FORMAT_VERSION);
+  if (!dataset_h5_read_string(ld->file, "task", "/", &task, error))
+    return FALSE;
+  if (g_strcmp0(task, "classification") == 0)
+    f->task = NNLAB_TASK_CLASSIFICATION;
+  else if (g_strcmp0(task, "regression") == 0)
+    f->task = NNLAB_TASK_REGRESSION;
+  else
+    return invalid(ld, error,
+                   "/: attribute 'task' must be classification "
+                   "or regression");
+  guint64 n_classes = 0;
+  size_t n_names = 0;
+  if (!h5_read_uint64(ld->file, "n_classes", ld->path, "/", &n_classes,
+                      error) ||
+      !dataset_h5_read_strings(ld->file, "class_names", "/", &f->class_names,
+                               &n_names, error) ||
+      !dataset_h5_read_string(ld->file, "config", "/", &f->config_text, error))
+    return FALSE;
+  f->n_classes = (size_t)n_classes;
+  AUTO_GROUP loss = h5_open_group(ld->file, "loss", ld->path, error);
+  return loss >= 0 &&
+         read_component(ld, loss, "/loss", NNLAB_KIND_LOSS, &f->loss, error);
+}
+
+static gboolean read_layers(loader *ld, nnlab_model_file *f, GError **error) {
+  AUTO_GROUP layers = h5_open_group(ld->file, "layers", ld->path, error);
+  guint64 count = 0, inputs = 0;
+  if (layers < 0 ||
+      !h5_read_uint64(layers, "count", ld->path, "/layers", &count, error) ||
+      !h5_read_uint64(layers, "inputs", ld->path, "/layers", &inputs, error))
+    return FALSE;
+  if (count == 0 || count > MAX_LAYERS || inputs == 0 || inputs > MAX_UNITS)
+    return invalid(ld, error,
+                   "/layers: %llu layers of %llu inputs is not a "
+                   "valid network",
+                   (unsigned long long)count, (unsigned long long)inputs);
+  g_autofree size_t *units = g_new0(size_t, count);
+  nnlab_component *activations = g_new0(nnlab_component, count);
+  gboolean ok = TRUE;
+  size_t read = 0;
+  for (; ok && read < count; read++) {
+    char name[32], where[48];
+    g_snprintf(name, sizeof name, "%zu", read + 1);
+    g_snprintf(where, sizeof where, "/layers/%s", name);
+    AUTO_GROUP layer = h5_open_group(layers, name, ld->path, error);
+    guint64 n = 0;
+    ok = layer >= 0 &&
+         h5_read_uint64(layer, "units", ld->path, where, &n, error) &&
+         (n > 0 && n <= MAX_UNITS
+              ? TRUE
+              : invalid(ld, error, "%s: %llu units is not valid", where,
+                        (unsigned long long)n)) &&
+         read_component(ld, layer, where, NNLAB_KIND_ACTIVATION,
+                        &activations[read], error);
+    units[read] = (size_t)n;
+    if (!ok) break;
+  }
+  if (ok)
+    f->model = nnlab_model_new_from_components((size_t)inputs, units,
+                                               activations, count, error);
+  for (size_t i = 0; i < count; i++) nnlab_component_clear(&activations[i]);
+  g_free(activations);
+  if (!f->model) return FALSE;
+  size_t fan_in = (size_t)inputs;
+  for (size_t l = 0; l < count; l++) {
+    char name[48];
+    g_snprintf(name, sizeof name, "/layers/%zu", l + 1);
+    AUTO_GROUP layer = H5Gopen2(ld->file, name, H5P_DEFAULT);
+    hsize_t w_dims[2] = {fan_in, units[l]}, b_dims[1] = {units[l]};
+    if (!h5_read_array(layer, "weights", ld->path, name, H5T_NATIVE_FLOAT, 2,
+                       w_dims, nnlab_model_layer_weights(f->model, l), error) ||
+        !h5_read_array(layer, "bias", ld->path, name, H5T_NATIVE_FLOAT, 1,
+                       b_dims, nnlab_model_layer_bias(f->model, l), error))
+      return FALSE;
+    fan_in = units[l];
+  }
+  return TRUE;
+}
+
+static gboolean read_standardization(loader *ld, nnlab_model_file *f,
+                                     GError **error) {
+  if (H5Lexists(ld->file, "standardization", H5P_DEFAULT) <= 0) return TRUE;
+  AUTO_GROUP group =
+      h5_open_group(ld->file, "standardization", ld->path, error);
+  size_t d = nnlab_model_n_inputs(f->model);
+  hsize_t dims[1] = {d};
+  g_autofree float *mean = g_new(float, d), *std = g_new(float, d);
+  GError *local = NULL;
+  if (group < 0 ||
+      !h5_read_array(group, "mean", ld->path, "/standardization",
+                     H5T_NATIVE_FLOAT, 1, dims, mean, error) ||
+      !h5_read_array(group, "std", ld->path, "/standardization",
+                     H5T_NATIVE_FLOAT, 1, dims, std, error))
+    return FALSE;
+  if (!nnlab_model_set_standardization(f->model, mean, std, &local)) {
+    g_propagate_prefixed_error(error, local,
+                               "%s: /standardization: ", ld->path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean read_indices(loader *ld, hid_t group, const char *name,
+                             size_t **out, size_t *n, GError **error) {
+  hsize_t length = 0;
+  if (!h5_array_length(group, name, ld->path, "/split", &length, error))
+    return FALSE;
+  if (length > G_MAXUINT32)
+    return invalid(ld, error, "/split/%s: %llu rows is too many", name,
+                   (unsigned long long)length);
+  *n = (size_t)length;
+  *out = g_new0(size_t, MAX(length, 1));
+  hsize_t dims[1] = {length};
+  return h5_read_array(group, name, ld->path, "/split", H5T_NATIVE_UINT64, 1,
+                       dims, *out, error);
+}
+
+static gboolean read_split(loader *ld, nnlab_model_file *f, GError **error) {
+  if (H5Lexists(ld->file, "split", H5P_DEFAULT) <= 0) return TRUE;
+  AUTO_GROUP group = h5_open_group(ld->file, "split", ld->path, error);
+  nnlab_split *s = &f->split;
+  guint64 seed = 0, stratified = 0;
+  if (group < 0 ||
+      !dataset_h5_read_string(group, "data_path", "/split", &f->data_path,
+                              error) ||
+      !h5_read_uint64(group, "data_rows", ld->path, "/split", &f->data_rows,
+                      error) ||
+      !h5_read_double(group, "val_fraction", ld->path, "/split",
+                      &f->split_config.val_fraction, error) ||
+      !h5_read_double(group, "test_fraction", ld->path, "/split",
+                      &f->split_config.test_fraction, error) ||
+      !h5_read_uint64(group, "seed", ld->path, "/split", &seed, error) ||
+      !h5_read_uint64(group, "stratified", ld->path, "/split", &stratified,
+                      error) ||
+      !read_indices(ld, group, "train", &s->train, &s->n_train, error) ||
+      !read_indices(ld, group, "val", &s->val, &s->n_val, error) ||
+      !read_indices(ld, group, "test", &s->test, &s->n_test, error))
+    return FALSE;
+  f->split_config.seed = seed;
+  f->split_config.stratify = stratified != 0;
+  const size_t *parts[] = {s->train, s->val, s->test};
+  const size_t counts[] = {s->n_train, s->n_val, s->n_test};
+  for (size_t p = 0; p < 3; p++)
+    for (size_t i = 0; i < counts[p]; i++)
+      if (parts[p][i] >= f->data_rows)
+        return invalid(ld, error,
+                       "/split: row %zu is outside the %llu rows "
+                       "of the data",
+                       parts[p][i], (unsigned long long)f->data_rows);
+  return TRUE;
+}
+
+typedef struct history_column {
+  const char *name;
+  size_t offset;
+} history_column;
+
+#define COLUMN(name, field) \
+  { name, offsetof(nnlab_epoch_record, field) }
+static const history_column history_columns[] = {
+    COLUMN("lr", lr),
+    COLUMN("seconds", seconds),
+    COLUMN("train_loss", train.loss),
+    COLUMN("train_accuracy", train.accuracy),
+    COLUMN("train_rmse", train.rmse),
+    COLUMN("train_mae", train.mae),
+    COLUMN("train_r2", train.r2),
+    COLUMN("val_loss", val.loss),
+    COLUMN("val_accuracy", val.accuracy),
+    COLUMN("val_rmse", val.rmse),
+    COLUMN("val_mae", val.mae),
+    COLUMN("val_r2", val.r2),
+};
+
+static gboolean read_history(loader *ld, nnlab_model_file *f, GError **error) {
+  AUTO_GROUP group = h5_open_group(ld->file, "history", ld->path, error);
+  hsize_t n = 0;
+  if (group < 0 ||
+      !h5_array_length(group, "epoch", ld->path, "/history", &n, error))
+    return FALSE;
+  if (n > 10000000)
+    return invalid(ld, error, "/history: %llu epochs is too many",
+                   (unsigned long long)n);
+  hsize_t dims[1] = {n};
+  f->n_epochs = (size_t)n;
+  f->history = g_new0(nnlab_epoch_record, MAX(n, 1));
+  g_autofree guint64 *epochs = g_new0(guint64, MAX(n, 1));
+  g_autofree double *column = g_new0(double, MAX(n, 1));
+  if (!h5_read_array(group, "epoch", ld->path, "/history", H5T_NATIVE_UINT64, 1,
+                     dims, epochs, error))
+    return FALSE;
+  for (size_t i = 0; i < n; i++) f->history[i].epoch = (size_t)epochs[i];
+  for (size_t c = 0; c < G_N_ELEMENTS(history_columns); c++) {
+    if (!h5_read_array(group, history_columns[c].name, ld->path, "/history",
+                       H5T_NATIVE_DOUBLE, 1, dims, column, error))
+      return FALSE;
+    for (size_t i = 0; i < n; i++)
+      memcpy((char *)&f->history[i] + history_columns[c].offset, &column[i],
+             sizeof(double));
+  }
+  return TRUE;
+}
+
+nnlab_model_file *nnlab_model_file_load(const char *path,
+                                        const nnlab_registry *registry,
+                                        GError **error) {
+  if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_NOT_FOUND, "%s: no such file",
+                path);
+    return NULL;
+  }
+  dataset_h5_silence silence;
+  dataset_h5_silence_errors(&silence);
+  loader ld = {path, registry, -1, g_ptr_array_new_with_free_func(g_free)};
+  nnlab_model_file *f = g_new0(nnlab_model_file, 1);
+  gboolean ok = FALSE;
+  if (H5Fis_hdf5(path) <= 0) {
+    invalid(&ld, error, "not an HDF5 file (truncated or another format?)");
+  } else if ((ld.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+    invalid(&ld, error, "cannot open as HDF5 (truncated or corrupt?)");
+  } else {
+    ok = read_header(&ld, f, error) && read_layers(&ld, f, error) &&
+         read_standardization(&ld, f, error) && read_split(&ld, f, error) &&
+         read_history(&ld, f, error);
+  }
+  if (ld.file >= 0) H5Fclose(ld.file);
+  dataset_h5_unsilence_errors(&silence);
+  g_ptr_array_add(ld.warnings, NULL);
+  f->warnings = (char **)g_ptr_array_free(ld.warnings, FALSE);
+  if (!ok) {
+    nnlab_model_file_free(f);
+    return NULL;
+  }
+  return f;
+}
+
+void nnlab_model_file_free(nnlab_model_file *f) {
+  if (!f) return;
+  nnlab_model_free(f->model);
+  nnlab_component_clear(&f->loss);
+  g_strfreev(f->class_names);
+  g_free(f->data_path);
+  nnlab_split_clear(&f->split);
+  g_free(f->history);
+  g_free(f->config_text);
+  g_strfreev(f->warnings);
+  g_free(f);
+}

@@ -1,0 +1,199 @@
+#include <string.h>
+
+#include <nnlab/model_file.h>
+
+#include "atomic_file.h"
+#include "dataset_hdf5_attrs.h"
+#include "h5_arrays.h"
+
+/* Closes an HDF5 group when leaving scope. */
+static void close_group(hid_t *group) {
+  if (*group >= 0) H5Gclose(*group);
+}
+#define AUTO_GROUP __attribute__((cleanup(close_group))) hid_t
+
+static hid_t new_group(hid_t parent, const char *name, GError **error) {
+  hid_t group = H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (group < 0)
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot create /%s", name);
+  return group;
+}
+
+static gboolean write_plugin_attrs(hid_t object, const nnlab_component *c,
+                                   GError **error) {
+  g_autofree char *spec = nnlab_component_format(c);
+  return dataset_h5_write_string(object, "spec", spec, error) &&
+         dataset_h5_write_string(object, "plugin", c->info->name, error) &&
+         dataset_h5_write_string(object, "version", c->info->version, error);
+}
+
+static gboolean write_layers(hid_t root, nnlab_model *model, GError **error) {
+  AUTO_GROUP layers = new_group(root, "layers", error);
+  if (layers < 0) return FALSE;
+  size_t fan_in = nnlab_model_n_inputs(model);
+  if (!h5_write_uint64(layers, "count", nnlab_model_n_layers(model), error) ||
+      !h5_write_uint64(layers, "inputs", fan_in, error))
+    return FALSE;
+  for (size_t l = 0; l < nnlab_model_n_layers(model); l++) {
+    char name[32];
+    g_snprintf(name, sizeof name, "%zu", l + 1);
+    AUTO_GROUP layer = new_group(layers, name, error);
+    size_t units = nnlab_model_layer_units(model, l);
+    hsize_t w_dims[2] = {fan_in, units}, b_dims[1] = {units};
+    if (layer < 0 ||
+        !write_plugin_attrs(layer, nnlab_model_layer_activation(model, l),
+                            error) ||
+        !h5_write_uint64(layer, "units", units, error) ||
+        !h5_write_array(layer, "weights", H5T_NATIVE_FLOAT, 2, w_dims,
+                        nnlab_model_layer_weights(model, l), error) ||
+        !h5_write_array(layer, "bias", H5T_NATIVE_FLOAT, 1, b_dims,
+                        nnlab_model_layer_bias(model, l), error))
+      return FALSE;
+    fan_in = units;
+  }
+  return TRUE;
+}
+
+static gboolean write_standardization(hid_t root, const nnlab_model *model,
+                                      GError **error) {
+  const float *mean = nnlab_model_standardization_mean(model);
+  if (!mean) return TRUE;
+  AUTO_GROUP group = new_group(root, "standardization", error);
+  hsize_t dims[1] = {nnlab_model_n_inputs(model)};
+  return group >= 0 &&
+         h5_write_array(group, "mean", H5T_NATIVE_FLOAT, 1, dims, mean,
+                        error) &&
+         h5_write_array(group, "std", H5T_NATIVE_FLOAT, 1, dims,
+                        nnlab_model_standardization_std(model), error);
+}
+
+static gboolean write_split(hid_t root, const nnlab_model_file *f,
+                            GError **error) {
+  if (!f->data_path) return TRUE;
+  AUTO_GROUP group = new_group(root, "split", error);
+  const nnlab_split *s = &f->split;
+  hsize_t train[1] = {s->n_train}, val[1] = {s->n_val}, test[1] = {s->n_test};
+  G_STATIC_ASSERT(sizeof(size_t) == sizeof(guint64));
+  return group >= 0 &&
+         dataset_h5_write_string(group, "data_path", f->data_path, error) &&
+         h5_write_uint64(group, "data_rows", f->data_rows, error) &&
+         h5_write_double(group, "val_fraction", f->split_config.val_fraction,
+                         error) &&
+         h5_write_double(group, "test_fraction", f->split_config.test_fraction,
+                         error) &&
+         h5_write_uint64(group, "seed", f->split_config.seed, error) &&
+         h5_write_uint64(group, "stratified", f->split_config.stratify,
+                         error) &&
+         h5_write_array(group, "train", H5T_NATIVE_UINT64, 1, train, s->train,
+                        error) &&
+         h5_write_array(group, "val", H5T_NATIVE_UINT64, 1, val, s->val,
+                        error) &&
+         h5_write_array(group, "test", H5T_NATIVE_UINT64, 1, test, s->test,
+                        error);
+}
+
+/* One column of the history: a field of every epoch record. */
+typedef struct history_column {
+  const char *name;
+  size_t offset; /* of a double in nnlab_epoch_record */
+} history_column;
+
+#define COLUMN(name, field) \
+  { name, offsetof(nnlab_epoch_record, field) }
+static const history_column history_columns[] = {
+    COLUMN("lr", lr),
+    COLUMN("seconds", seconds),
+    COLUMN("train_loss", train.loss),
+    COLUMN("train_accuracy", train.accuracy),
+    COLUMN("train_rmse", train.rmse),
+    COLUMN("train_mae", train.mae),
+    COLUMN("train_r2", train.r2),
+    COLUMN("val_loss", val.loss),
+    COLUMN("val_accuracy", val.accuracy),
+    COLUMN("val_rmse", val.rmse),
+    COLUMN("val_mae", val.mae),
+    COLUMN("val_r2", val.r2),
+};
+
+static gboolean write_history(hid_t root, const nnlab_model_file *f,
+                              GError **error) {
+  AUTO_GROUP group = new_group(root, "history", error);
+  if (group < 0) return FALSE;
+  size_t n = f->n_epochs;
+  hsize_t dims[1] = {n};
+  g_autofree double *column = g_new0(double, MAX(n, 1));
+  g_autofree guint64 *epochs = g_new0(guint64, MAX(n, 1));
+  for (size_t i = 0; i < n; i++) epochs[i] = f->history[i].epoch;
+  if (!h5_write_array(group, "epoch", H5T_NATIVE_UINT64, 1, dims, epochs,
+                      error))
+    return FALSE;
+  for (size_t c = 0; c < G_N_ELEMENTS(history_columns); c++) {
+    for (size_t i = 0; i < n; i++)
+      memcpy(&column[i],
+             (const char *)&f->history[i] + history_columns[c].offset,
+             sizeof(double));
+    if (!h5_write_array(group, history_columns[c].name, H5T_NATIVE_DOUBLE, 1,
+                        dims, column, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean write_root(hid_t root, const nnlab_model_file *f,
+                           GError **error) {
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  g_autofree char *created = g_date_time_format_iso8601(now);
+  AUTO_GROUP loss = -1;
+  gboolean ok =
+      dataset_h5_write_string(root, "format", NNLAB_MODEL_FORMAT, error) &&
+      dataset_h5_write_int(root, "format_version", NNLAB_MODEL_FORMAT_VERSION,
+                           error) &&
+      dataset_h5_write_string(root, "nnlab_version", nnlab_version(), error) &&
+      dataset_h5_write_string(root, "created", created, error) &&
+      dataset_h5_write_string(root, "task", nnlab_task_name(f->task), error) &&
+      h5_write_uint64(root, "n_classes", f->n_classes, error) &&
+      (!f->class_names ||
+       dataset_h5_write_strings(root, "class_names",
+                                (const char *const *)f->class_names,
+                                g_strv_length(f->class_names), error)) &&
+      (!f->config_text ||
+       dataset_h5_write_string(root, "config", f->config_text, error));
+  if (!ok) return FALSE;
+  loss = new_group(root, "loss", error);
+  return loss >= 0 && write_plugin_attrs(loss, &f->loss, error);
+}
+
+static gboolean write_model_file(const char *path, const void *data,
+                                 GError **error) {
+  const nnlab_model_file *f = data;
+  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+  H5Pset_obj_track_times(fcpl, 0);
+  hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  H5Pclose(fcpl);
+  if (file < 0) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot create file");
+    return FALSE;
+  }
+  gboolean ok = write_root(file, f, error) &&
+                write_layers(file, f->model, error) &&
+                write_standardization(file, f->model, error) &&
+                write_split(file, f, error) && write_history(file, f, error);
+  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 && ok) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot flush the file");
+    ok = FALSE;
+  }
+  if (H5Fclose(file) < 0 && ok) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot close the file");
+    ok = FALSE;
+  }
+  return ok;
+}
+
+gboolean nnlab_model_file_save(const nnlab_model_file *file, const char *path,
+                               GError **error) {
+  dataset_h5_silence silence;
+  dataset_h5_silence_errors(&silence);
+  gboolean ok = atomic_file_replace(path, write_model_file, file, error);
+  dataset_h5_unsilence_errors(&silence);
+  return ok;
+}
