@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <zlib.h>
+#include "dataset_gzip.h"
 
 #define READ_BUFFER_SIZE 65536
 
@@ -58,12 +58,10 @@ static int read_line(csv_reader *reader, GError **error) {
         reader->line->str[reader->line->len - 1] == '\n')
       break;
   }
-  int code = Z_OK;
-  const char *message = gzerror(reader->file, &code);
-  if (code != Z_OK && code != Z_STREAM_END) {
+  const char *problem = dataset_gzip_problem(reader->file, reader->path);
+  if (problem) {
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s:%zu: %s", reader->path,
-                reader->line_number + 1,
-                code == Z_ERRNO ? g_strerror(errno) : message);
+                reader->line_number + 1, problem);
     return -1;
   }
   if (!got_any) return 0;

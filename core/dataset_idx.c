@@ -4,8 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <zlib.h>
-
+#include "dataset_gzip.h"
 #include "dataset_internal.h"
 
 #define IDX_IMAGES_MAGIC 0x00000803u /* unsigned bytes, 3 dimensions */
@@ -28,10 +27,9 @@ static gboolean read_bytes(idx_file *idx, void *buffer, size_t n, size_t *got,
     unsigned int want = (unsigned int)MIN(n - *got, (size_t)1 << 30);
     int count = gzread(idx->file, (char *)buffer + *got, want);
     if (count < 0) {
-      int code = Z_OK;
-      const char *message = gzerror(idx->file, &code);
+      const char *problem = dataset_gzip_problem(idx->file, idx->path);
       g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s: %s", idx->path,
-                  code == Z_ERRNO ? g_strerror(errno) : message);
+                  problem ? problem : "cannot read the file");
       return FALSE;
     }
     if (count == 0) break;
