@@ -6,7 +6,7 @@
 
 #include <glib/gstdio.h>
 
-#include "dataset_hdf5_attrs.h"
+#include "h5_attrs.h"
 #include "dataset_internal.h"
 
 typedef struct loader {
@@ -53,7 +53,7 @@ static gboolean open_file(loader *ld) {
 static gboolean read_header(loader *ld) {
   g_autofree char *where = g_strdup_printf("%s: /", ld->path);
   g_autofree char *format = NULL;
-  if (!dataset_h5_read_string(ld->file, "format", where, &format, ld->error))
+  if (!h5_attr_read_string(ld->file, "format", where, &format, ld->error))
     return FALSE;
   if (!format)
     return load_fail(
@@ -63,7 +63,7 @@ static gboolean read_header(loader *ld) {
                      ld->path, format, DATASET_FORMAT_NAME);
   gboolean present = FALSE;
   long long version = 0;
-  if (!dataset_h5_read_int(ld->file, "format_version", where, &present,
+  if (!h5_attr_read_int(ld->file, "format_version", where, &present,
                            &version, ld->error))
     return FALSE;
   if (!present)
@@ -78,7 +78,7 @@ static gboolean read_header(loader *ld) {
     return load_fail(ld, "%s: /: format_version %lld is not valid", ld->path,
                      version);
   g_autofree char *task = NULL;
-  if (!dataset_h5_read_string(ld->file, "task", where, &task, ld->error))
+  if (!h5_attr_read_string(ld->file, "task", where, &task, ld->error))
     return FALSE;
   if (!task)
     return load_fail(ld, "%s: /: attribute 'task' is missing", ld->path);
@@ -162,9 +162,9 @@ static gboolean open_arrays(loader *ld) {
 static gboolean read_classes(loader *ld) {
   g_autofree char *where = g_strdup_printf("%s: /", ld->path);
   gboolean present = FALSE;
-  if (!dataset_h5_read_int(ld->file, "n_classes", where, &present,
+  if (!h5_attr_read_int(ld->file, "n_classes", where, &present,
                            &ld->n_classes, ld->error) ||
-      !dataset_h5_read_strings(ld->file, "class_names", where, &ld->class_names,
+      !h5_attr_read_strings(ld->file, "class_names", where, &ld->class_names,
                                &ld->n_class_names, ld->error))
     return FALSE;
   if (!present && !ld->class_names)
@@ -189,7 +189,7 @@ static gboolean read_names(loader *ld, hid_t object, const char *object_name,
                            char ***names) {
   g_autofree char *where = g_strdup_printf("%s: %s", ld->path, object_name);
   size_t n = 0;
-  if (!dataset_h5_read_strings(object, attribute, where, names, &n, ld->error))
+  if (!h5_attr_read_strings(object, attribute, where, names, &n, ld->error))
     return FALSE;
   if (*names && n != expected) {
     g_clear_pointer(names, g_strfreev);
@@ -257,7 +257,7 @@ static nnlab_dataset *read_dataset(loader *ld) {
                   &dataset->feature_names) ||
       !read_names(ld, ld->y, "/y", "target_names", dataset->n_targets,
                   &dataset->target_names) ||
-      !dataset_h5_read_string(ld->file, "source", root, &dataset->source,
+      !h5_attr_read_string(ld->file, "source", root, &dataset->source,
                               ld->error)) {
     nnlab_dataset_free(dataset);
     return NULL;
@@ -270,8 +270,8 @@ static nnlab_dataset *read_dataset(loader *ld) {
 }
 
 nnlab_dataset *nnlab_dataset_load(const char *path, GError **error) {
-  dataset_h5_silence silence;
-  dataset_h5_silence_errors(&silence);
+  h5_silence silence;
+  h5_silence_errors(&silence);
   loader ld = {.path = path, .file = -1, .x = -1, .y = -1, .error = error};
   nnlab_dataset *dataset = NULL;
   if (open_file(&ld) && read_header(&ld) && open_arrays(&ld))
@@ -280,6 +280,6 @@ nnlab_dataset *nnlab_dataset_load(const char *path, GError **error) {
   if (ld.y >= 0) H5Dclose(ld.y);
   if (ld.file >= 0) H5Fclose(ld.file);
   g_strfreev(ld.class_names);
-  dataset_h5_unsilence_errors(&silence);
+  h5_unsilence_errors(&silence);
   return dataset;
 }

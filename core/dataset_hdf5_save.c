@@ -1,15 +1,11 @@
 /* Saving nnlab dataset files (layout in docs/formats.md). The file is
  * written under a temporary name in the target's directory, synced, and
  * renamed over the target, so readers see the old file or the new one. */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
-
-#include "dataset_hdf5_attrs.h"
+#include "atomic_file.h"
+#include "h5_attrs.h"
 #include "dataset_internal.h"
 
 #define CHUNK_ELEMENTS 65536 /* 256 KiB of float32 per chunk */
@@ -91,24 +87,24 @@ static hid_t write_array(hid_t file, const char *name, hid_t file_type,
 static gboolean write_names(hid_t object, const char *attribute,
                             char *const *names, GError **error) {
   if (!names) return TRUE;
-  return dataset_h5_write_strings(object, attribute, (const char *const *)names,
-                                  g_strv_length((char **)names), error);
+  return h5_attr_write_strings(object, attribute, (const char *const *)names,
+                               g_strv_length((char **)names), error);
 }
 
 static gboolean write_root_attributes(hid_t file, const nnlab_dataset *d,
                                       GError **error) {
-  if (!dataset_h5_write_string(file, "format", DATASET_FORMAT_NAME, error) ||
-      !dataset_h5_write_int(file, "format_version", DATASET_FORMAT_VERSION,
-                            error) ||
-      !dataset_h5_write_string(file, "task", nnlab_task_name(d->task), error) ||
-      (d->source && !dataset_h5_write_string(file, "source", d->source, error)))
+  if (!h5_attr_write_string(file, "format", DATASET_FORMAT_NAME, error) ||
+      !h5_attr_write_int(file, "format_version", DATASET_FORMAT_VERSION,
+                         error) ||
+      !h5_attr_write_string(file, "task", nnlab_task_name(d->task), error) ||
+      (d->source && !h5_attr_write_string(file, "source", d->source, error)))
     return FALSE;
   if (d->task != NNLAB_TASK_CLASSIFICATION) return TRUE;
   /* Class names are always written; "0", "1", ... when the dataset has
    * none. */
   g_auto(GStrv) defaults =
       d->class_names ? NULL : nnlab_dataset_default_class_names(d->n_classes);
-  return dataset_h5_write_int(file, "n_classes", (int)d->n_classes, error) &&
+  return h5_attr_write_int(file, "n_classes", (int)d->n_classes, error) &&
          write_names(file, "class_names",
                      d->class_names ? d->class_names : defaults, error);
 }
@@ -165,49 +161,9 @@ static gboolean write_file(const nnlab_dataset *dataset, const char *path,
   return ok;
 }
 
-static gboolean sync_path(const char *path, int flags, gboolean is_directory,
-                          GError **error) {
-  int fd = open(path, flags | O_CLOEXEC);
-  /* Some file systems cannot sync a directory; the rename is done anyway. */
-  gboolean ok =
-      fd >= 0 && (fsync(fd) == 0 || (is_directory && errno == EINVAL));
-  int saved = errno;
-  if (fd >= 0) close(fd);
-  if (!ok)
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot sync %s: %s",
-                is_directory ? "the directory" : "the file", g_strerror(saved));
-  return ok;
-}
-
-/* Creates an empty temporary file beside path; returns its name. */
-static char *create_temporary(const char *path, GError **error) {
-  g_autofree char *dir = g_path_get_dirname(path);
-  g_autofree char *base = g_path_get_basename(path);
-  g_autofree char *name = g_strdup_printf(".%s.XXXXXX", base);
-  char *template = g_build_filename(dir, name, NULL);
-  /* 0666 less the umask, as for any new file. */
-  int fd = g_mkstemp_full(template, O_RDWR | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO,
-                "cannot create a temporary file in %s: %s", dir,
-                g_strerror(errno));
-    g_free(template);
-    return NULL;
-  }
-  close(fd);
-  return template;
-}
-
-static gboolean replace_target(const char *temporary, const char *path,
-                               GError **error) {
-  if (!sync_path(temporary, O_RDONLY, FALSE, error)) return FALSE;
-  if (g_rename(temporary, path) != 0) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot replace: %s",
-                g_strerror(errno));
-    return FALSE;
-  }
-  g_autofree char *dir = g_path_get_dirname(path);
-  return sync_path(dir, O_RDONLY | O_DIRECTORY, TRUE, error);
+static gboolean write_file_atomically(const char *path, const void *data,
+                                      GError **error) {
+  return write_file(data, path, error);
 }
 
 gboolean nnlab_dataset_save(const nnlab_dataset *dataset, const char *path,
@@ -217,18 +173,10 @@ gboolean nnlab_dataset_save(const nnlab_dataset *dataset, const char *path,
     g_propagate_prefixed_error(error, local, "%s: cannot save: ", path);
     return FALSE;
   }
-  g_autofree char *temporary = create_temporary(path, &local);
-  if (!temporary) {
-    g_propagate_prefixed_error(error, local, "%s: ", path);
-    return FALSE;
-  }
-  dataset_h5_silence silence;
-  dataset_h5_silence_errors(&silence);
-  gboolean written = write_file(dataset, temporary, &local);
-  dataset_h5_unsilence_errors(&silence);
-  gboolean ok = written && replace_target(temporary, path, &local);
-  /* After a successful rename the temporary name no longer exists. */
-  if (!ok && g_file_test(temporary, G_FILE_TEST_EXISTS)) g_unlink(temporary);
-  if (!ok) g_propagate_prefixed_error(error, local, "%s: ", path);
+  h5_silence silence;
+  h5_silence_errors(&silence);
+  gboolean ok =
+      atomic_file_replace(path, write_file_atomically, dataset, error);
+  h5_unsilence_errors(&silence);
   return ok;
 }

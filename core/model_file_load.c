@@ -2,7 +2,7 @@
 
 #include <nnlab/model_file.h>
 
-#include "dataset_hdf5_attrs.h"
+#include "h5_attrs.h"
 #include "h5_arrays.h"
 
 #define MAX_LAYERS 4096
@@ -39,8 +39,8 @@ static gboolean read_component(loader *ld, hid_t object, const char *where,
                                nnlab_plugin_kind kind, nnlab_component *out,
                                GError **error) {
   g_autofree char *spec = NULL, *version = NULL;
-  if (!dataset_h5_read_string(object, "spec", where, &spec, error) ||
-      !dataset_h5_read_string(object, "version", where, &version, error))
+  if (!h5_attr_read_string(object, "spec", where, &spec, error) ||
+      !h5_attr_read_string(object, "version", where, &version, error))
     return FALSE;
   if (!spec)
     return invalid(ld, error, "%s: attribute 'spec' is missing", where);
@@ -63,7 +63,7 @@ static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
   g_autofree char *format = NULL, *task = NULL;
   gboolean present = FALSE;
   long long version = 0;
-  if (!dataset_h5_read_string(ld->file, "format", "/", &format, error))
+  if (!h5_attr_read_string(ld->file, "format", "/", &format, error))
     return FALSE;
   if (!format || strcmp(format, NNLAB_MODEL_FORMAT) != 0)
     return invalid(ld, error,
@@ -71,7 +71,7 @@ static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
                    "'format' is %s%s%s)",
                    format ? "'" : "", format ? format : "missing",
                    format ? "'" : "");
-  if (!dataset_h5_read_int(ld->file, "format_version", "/", &present, &version,
+  if (!h5_attr_read_int(ld->file, "format_version", "/", &present, &version,
                            error))
     return FALSE;
   if (!present || version < 1)
@@ -81,7 +81,7 @@ static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
                    "written by a newer nnlab (format version %lld; this "
                    "nnlab %s reads up to %d)",
                    version, nnlab_version(), NNLAB_MODEL_FORMAT_VERSION);
-  if (!dataset_h5_read_string(ld->file, "task", "/", &task, error))
+  if (!h5_attr_read_string(ld->file, "task", "/", &task, error))
     return FALSE;
   if (g_strcmp0(task, "classification") == 0)
     f->task = NNLAB_TASK_CLASSIFICATION;
@@ -95,9 +95,9 @@ static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
   size_t n_names = 0;
   if (!h5_read_uint64(ld->file, "n_classes", ld->path, "/", &n_classes,
                       error) ||
-      !dataset_h5_read_strings(ld->file, "class_names", "/", &f->class_names,
+      !h5_attr_read_strings(ld->file, "class_names", "/", &f->class_names,
                                &n_names, error) ||
-      !dataset_h5_read_string(ld->file, "config", "/", &f->config_text, error))
+      !h5_attr_read_string(ld->file, "config", "/", &f->config_text, error))
     return FALSE;
   f->n_classes = (size_t)n_classes;
   AUTO_GROUP loss = h5_open_group(ld->file, "loss", ld->path, error);
@@ -204,7 +204,7 @@ static gboolean read_split(loader *ld, nnlab_model_file *f, GError **error) {
   nnlab_split *s = &f->split;
   guint64 seed = 0, stratified = 0;
   if (group < 0 ||
-      !dataset_h5_read_string(group, "data_path", "/split", &f->data_path,
+      !h5_attr_read_string(group, "data_path", "/split", &f->data_path,
                               error) ||
       !h5_read_uint64(group, "data_rows", ld->path, "/split", &f->data_rows,
                       error) ||
@@ -292,8 +292,8 @@ nnlab_model_file *nnlab_model_file_load(const char *path,
                 path);
     return NULL;
   }
-  dataset_h5_silence silence;
-  dataset_h5_silence_errors(&silence);
+  h5_silence silence;
+  h5_silence_errors(&silence);
   loader ld = {path, registry, -1, g_ptr_array_new_with_free_func(g_free)};
   nnlab_model_file *f = g_new0(nnlab_model_file, 1);
   gboolean ok = FALSE;
@@ -307,7 +307,7 @@ nnlab_model_file *nnlab_model_file_load(const char *path,
          read_history(&ld, f, error);
   }
   if (ld.file >= 0) H5Fclose(ld.file);
-  dataset_h5_unsilence_errors(&silence);
+  h5_unsilence_errors(&silence);
   g_ptr_array_add(ld.warnings, NULL);
   f->warnings = (char **)g_ptr_array_free(ld.warnings, FALSE);
   if (!ok) {

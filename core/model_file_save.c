@@ -3,7 +3,7 @@
 #include <nnlab/model_file.h>
 
 #include "atomic_file.h"
-#include "dataset_hdf5_attrs.h"
+#include "h5_attrs.h"
 #include "h5_arrays.h"
 
 /* Closes an HDF5 group when leaving scope. */
@@ -22,9 +22,9 @@ static hid_t new_group(hid_t parent, const char *name, GError **error) {
 static gboolean write_plugin_attrs(hid_t object, const nnlab_component *c,
                                    GError **error) {
   g_autofree char *spec = nnlab_component_format(c);
-  return dataset_h5_write_string(object, "spec", spec, error) &&
-         dataset_h5_write_string(object, "plugin", c->info->name, error) &&
-         dataset_h5_write_string(object, "version", c->info->version, error);
+  return h5_attr_write_string(object, "spec", spec, error) &&
+         h5_attr_write_string(object, "plugin", c->info->name, error) &&
+         h5_attr_write_string(object, "version", c->info->version, error);
 }
 
 static gboolean write_layers(hid_t root, nnlab_model *model, GError **error) {
@@ -75,7 +75,7 @@ static gboolean write_split(hid_t root, const nnlab_model_file *f,
   hsize_t train[1] = {s->n_train}, val[1] = {s->n_val}, test[1] = {s->n_test};
   G_STATIC_ASSERT(sizeof(size_t) == sizeof(guint64));
   return group >= 0 &&
-         dataset_h5_write_string(group, "data_path", f->data_path, error) &&
+         h5_attr_write_string(group, "data_path", f->data_path, error) &&
          h5_write_uint64(group, "data_rows", f->data_rows, error) &&
          h5_write_double(group, "val_fraction", f->split_config.val_fraction,
                          error) &&
@@ -145,19 +145,19 @@ static gboolean write_root(hid_t root, const nnlab_model_file *f,
   g_autofree char *created = g_date_time_format_iso8601(now);
   AUTO_GROUP loss = -1;
   gboolean ok =
-      dataset_h5_write_string(root, "format", NNLAB_MODEL_FORMAT, error) &&
-      dataset_h5_write_int(root, "format_version", NNLAB_MODEL_FORMAT_VERSION,
+      h5_attr_write_string(root, "format", NNLAB_MODEL_FORMAT, error) &&
+      h5_attr_write_int(root, "format_version", NNLAB_MODEL_FORMAT_VERSION,
                            error) &&
-      dataset_h5_write_string(root, "nnlab_version", nnlab_version(), error) &&
-      dataset_h5_write_string(root, "created", created, error) &&
-      dataset_h5_write_string(root, "task", nnlab_task_name(f->task), error) &&
+      h5_attr_write_string(root, "nnlab_version", nnlab_version(), error) &&
+      h5_attr_write_string(root, "created", created, error) &&
+      h5_attr_write_string(root, "task", nnlab_task_name(f->task), error) &&
       h5_write_uint64(root, "n_classes", f->n_classes, error) &&
       (!f->class_names ||
-       dataset_h5_write_strings(root, "class_names",
+       h5_attr_write_strings(root, "class_names",
                                 (const char *const *)f->class_names,
                                 g_strv_length(f->class_names), error)) &&
       (!f->config_text ||
-       dataset_h5_write_string(root, "config", f->config_text, error));
+       h5_attr_write_string(root, "config", f->config_text, error));
   if (!ok) return FALSE;
   loss = new_group(root, "loss", error);
   return loss >= 0 && write_plugin_attrs(loss, &f->loss, error);
@@ -191,9 +191,9 @@ static gboolean write_model_file(const char *path, const void *data,
 
 gboolean nnlab_model_file_save(const nnlab_model_file *file, const char *path,
                                GError **error) {
-  dataset_h5_silence silence;
-  dataset_h5_silence_errors(&silence);
+  h5_silence silence;
+  h5_silence_errors(&silence);
   gboolean ok = atomic_file_replace(path, write_model_file, file, error);
-  dataset_h5_unsilence_errors(&silence);
+  h5_unsilence_errors(&silence);
   return ok;
 }

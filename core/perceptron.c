@@ -29,10 +29,11 @@ gboolean nnlab_perceptron_fit(nnlab_model *model, const nnlab_dataset *train,
     size_t mistakes = 0;
     for (size_t r = 0; r < train->n_rows; r++) {
       nnlab_model_standardize(model, train->features + r * d, 1, x);
-      double sum = bias[0];
-      for (size_t j = 0; j < d; j++) sum += (double)w[j] * x[j];
-      double predicted = sum >= 0 ? 1.0 : 0.0;
-      double error_signal = (double)train->labels[r] - predicted;
+      /* The model's own forward pass, so that convergence means
+       * nnlab_model_predict classifies every row right. */
+      const float *predicted = nnlab_model_forward(model, x, 1, error);
+      if (!predicted) return FALSE;
+      double error_signal = (double)train->labels[r] - (double)predicted[0];
       if (error_signal == 0) continue;
       mistakes++;
       for (size_t j = 0; j < d; j++) w[j] += (float)(lr * error_signal * x[j]);

@@ -45,6 +45,13 @@ nnlab_trainer *nnlab_trainer_new(nnlab_model *model,
                                  const nnlab_component *optimizer,
                                  const nnlab_train_config *config,
                                  GError **error) {
+  /* schedule_lr divides by it. */
+  if (config->schedule.kind == NNLAB_SCHEDULE_STEP &&
+      config->schedule.step_size == 0) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_RANGE,
+                "the step schedule needs step_size >= 1");
+    return NULL;
+  }
   size_t n = nnlab_model_n_params(model);
   nnlab_trainer *trainer = g_new0(nnlab_trainer, 1);
   trainer->model = model;
@@ -334,7 +341,7 @@ static gboolean train_step(nnlab_trainer *t, batch_buffers *b, size_t n,
   }
   memcpy(params, t->backup, p * sizeof(float));
   if (status == NNLAB_STATUS_OK || status == NNLAB_STATUS_NUMERIC)
-    return diverged(at.epoch, at.batch, "the updated weights", error);
+    return diverged(at.epoch, at.batch, "an updated weight", error);
   g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_PLUGIN,
               "optimizer '%s' failed: %s", t->optimizer.info->name,
               nnlab_status_message(status));

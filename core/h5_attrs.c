@@ -1,13 +1,13 @@
-#include "dataset_hdf5_attrs.h"
+#include "h5_attrs.h"
 
 #include <string.h>
 
-void dataset_h5_silence_errors(dataset_h5_silence *saved) {
+void h5_silence_errors(h5_silence *saved) {
   H5Eget_auto2(H5E_DEFAULT, &saved->handler, &saved->data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
-void dataset_h5_unsilence_errors(const dataset_h5_silence *saved) {
+void h5_unsilence_errors(const h5_silence *saved) {
   H5Eset_auto2(H5E_DEFAULT, saved->handler, saved->data);
 }
 
@@ -37,22 +37,22 @@ static gboolean write_attribute(hid_t object, const char *name, hid_t type,
   return ok;
 }
 
-gboolean dataset_h5_write_string(hid_t object, const char *name,
-                                 const char *value, GError **error) {
+gboolean h5_attr_write_string(hid_t object, const char *name, const char *value,
+                              GError **error) {
   return write_attribute(object, name, utf8_string_type(),
                          H5Screate(H5S_SCALAR), &value, error);
 }
 
-gboolean dataset_h5_write_strings(hid_t object, const char *name,
-                                  const char *const *values, size_t n_values,
-                                  GError **error) {
+gboolean h5_attr_write_strings(hid_t object, const char *name,
+                               const char *const *values, size_t n_values,
+                               GError **error) {
   hsize_t dims[1] = {n_values};
   return write_attribute(object, name, utf8_string_type(),
                          H5Screate_simple(1, dims, NULL), values, error);
 }
 
-gboolean dataset_h5_write_int(hid_t object, const char *name, int value,
-                              GError **error) {
+gboolean h5_attr_write_int(hid_t object, const char *name, int value,
+                           GError **error) {
   return write_attribute(object, name, H5Tcopy(H5T_STD_I32LE),
                          H5Screate(H5S_SCALAR), &value, error);
 }
@@ -157,9 +157,8 @@ static gboolean read_any_strings(hid_t object, const char *name,
   return TRUE;
 }
 
-gboolean dataset_h5_read_string(hid_t object, const char *name,
-                                const char *where, char **value,
-                                GError **error) {
+gboolean h5_attr_read_string(hid_t object, const char *name, const char *where,
+                             char **value, GError **error) {
   char **values = NULL;
   size_t n = 0;
   int rank = 0;
@@ -179,9 +178,9 @@ gboolean dataset_h5_read_string(hid_t object, const char *name,
   return TRUE;
 }
 
-gboolean dataset_h5_read_strings(hid_t object, const char *name,
-                                 const char *where, char ***values,
-                                 size_t *n_values, GError **error) {
+gboolean h5_attr_read_strings(hid_t object, const char *name, const char *where,
+                              char ***values, size_t *n_values,
+                              GError **error) {
   int rank = 0;
   if (!read_any_strings(object, name, where, values, n_values, &rank, error))
     return FALSE;
@@ -195,9 +194,8 @@ gboolean dataset_h5_read_strings(hid_t object, const char *name,
   return TRUE;
 }
 
-gboolean dataset_h5_read_int(hid_t object, const char *name, const char *where,
-                             gboolean *present, long long *value,
-                             GError **error) {
+gboolean h5_attr_read_int(hid_t object, const char *name, const char *where,
+                          gboolean *present, long long *value, GError **error) {
   *present = FALSE;
   hid_t attr = -1;
   int found = open_attribute(object, name, where, &attr, error);
