@@ -4,4 +4,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash build-aux/deps.sh
 bash build-aux/build.sh
-./build/cli/nnlab plugins
+nnlab=./build/cli/nnlab
+
+echo "== The perceptron learns AND, and cannot learn XOR"
+$nnlab train examples/perceptron-and.ini --quiet
+$nnlab train examples/perceptron-xor.ini --quiet
+echo
+echo "== A two-layer network trained by gradient descent solves XOR"
+$nnlab train examples/xor.ini --quiet
+$nnlab predict runs/xor/model.h5 datasets/xor.h5
+echo
+echo "== Boston housing: linear regression, then a 13-64-64-1 network"
+$nnlab train examples/boston-linear.ini --quiet
+$nnlab train examples/boston.ini

@@ -25,6 +25,14 @@ char *format_metrics(const nnlab_metrics *m, nnlab_task task,
                          prefix, m->r2);
 }
 
+/* Loss and the task's headline metric, for one line per epoch. */
+static char *format_brief_metrics(const nnlab_metrics *m, nnlab_task task,
+                                  const char *prefix) {
+  if (task == NNLAB_TASK_CLASSIFICATION) return format_metrics(m, task, prefix);
+  return g_strdup_printf("%sloss %.4g  %srmse %.4g", prefix, m->loss, prefix,
+                         m->rmse);
+}
+
 static void draw_bar(const nnlab_progress *p) {
   size_t filled = p->batches ? p->batch * BAR_WIDTH / p->batches : BAR_WIDTH;
   char bar[BAR_WIDTH + 1];
@@ -58,10 +66,10 @@ void progress_printer_update(const nnlab_progress *p, void *user_data) {
     if (printer->tty) fprintf(stderr, "\r\033[K");
     return;
   }
-  g_autofree char *train = format_metrics(&r->train, printer->task, "");
-  g_autofree char *val = isnan(r->val.loss)
-                             ? g_strdup("")
-                             : format_metrics(&r->val, printer->task, "val_");
+  g_autofree char *train = format_brief_metrics(&r->train, printer->task, "");
+  g_autofree char *val =
+      isnan(r->val.loss) ? g_strdup("")
+                         : format_brief_metrics(&r->val, printer->task, "val_");
   fprintf(stderr, "%sepoch %zu/%zu  %s  %s%slr %.3g  %.2fs\n",
           printer->tty ? "\r\033[K" : "", r->epoch, p->epochs, train, val,
           *val ? "  " : "", r->lr, r->seconds);

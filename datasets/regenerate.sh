@@ -94,3 +94,7 @@ for gate in and or xor; do
     --header yes --target y --task classification \
     --source "truth table of $(echo "$gate" | tr a-z A-Z) on two inputs"
 done
+
+import "$here/sine.csv" -o "$out/sine.h5" \
+  --header yes --target y --task regression \
+  --source "y = sin(2x) + 0.3x sampled at 201 evenly spaced x in [-3, 3]"

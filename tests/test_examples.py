@@ -70,6 +70,18 @@ for name, (metric, passes, text) in targets.items():
         check(name, result["split"] == "test" and passes(value),
               f"{text}: {metric} {value:.4f} on {result['rows']} test rows")
 
+# Universal approximation: one wider hidden layer fits the sine curve better.
+errors = {}
+for width in (1, 4, 32):
+    out = tempfile.mkdtemp(prefix="nnlab-example-")
+    result = subprocess.run(
+        [nnlab, "train", os.path.join(examples, "sine.ini"), "--out", out, "--quiet",
+         "--json", "--set", f"model.hidden={width}"], capture_output=True, text=True)
+    if result.returncode == 0:
+        errors[width] = json.loads(result.stdout)["metrics"]["rmse"]
+check("sine", len(errors) == 3 and errors[1] > errors[4] > errors[32],
+      f"train RMSE by hidden width {errors}")
+
 if failures:
     print("\n".join(["failures:"] + failures), file=sys.stderr)
     sys.exit(1)
