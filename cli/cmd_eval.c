@@ -12,8 +12,11 @@ static nnlab_dataset *select_split(const nnlab_model_file *f,
                                    const nnlab_dataset *data,
                                    const char *data_path,
                                    const char *split_name, GError **error) {
-  if (strcmp(split_name, "all") == 0)
-    return nnlab_dataset_select(data, NULL, 0, error);
+  if (strcmp(split_name, "all") == 0) {
+    g_autofree size_t *all = g_new(size_t, data->n_rows);
+    for (size_t i = 0; i < data->n_rows; i++) all[i] = i;
+    return nnlab_dataset_select(data, all, data->n_rows, error);
+  }
   if (!f->data_path) {
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                 "the model records no split; use --split all");

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""nnlab train, eval and predict as a user drives them: the model file
+round trip, eval on exactly the held-out rows, predictions, the divergence
+guard, and one-line errors with nothing written for bad input."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+nnlab, root = sys.argv[1], os.path.abspath(sys.argv[2])
+work = tempfile.mkdtemp(prefix="nnlab-cli-")
+failures = []
+
+
+def run(*args):
+    return subprocess.run([nnlab, *args], capture_output=True, text=True)
+
+
+def check(name, condition, detail=""):
+    print(f"{'ok  ' if condition else 'FAIL'} {name} {detail}")
+    if not condition:
+        failures.append(f"{name} {detail}")
+
+
+def write(name, text):
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+iris = os.path.join(root, "datasets", "iris.h5")
+config = write("iris.ini", f"""[data]
+path = {iris}
+val_fraction = 0.2
+test_fraction = 0.2
+
+[model]
+hidden = 8
+activation = tanh
+seed = 4
+
+[training]
+epochs = 30
+batch_size = 16
+loss = cross_entropy
+
+[optimizer]
+name = adam
+lr = 0.01
+""")
+out = os.path.join(work, "run")
+trained = run("train", config, "--out", out, "--quiet", "--json")
+check("train exits 0", trained.returncode == 0, trained.stderr)
+model = os.path.join(out, "model.h5")
+summary = json.loads(trained.stdout)
+check("train reports the test split", summary["split"] == "test" and summary["rows"] == 30,
+      str(summary))
+
+evaluated = json.loads(run("eval", model, "--split", "test", "--json").stdout)
+check("eval --split test scores the rows training held out",
+      evaluated["rows"] == 30 and evaluated["metrics"] == summary["metrics"],
+      f"{evaluated} vs {summary}")
+everything = json.loads(run("eval", model, iris, "--split", "all", "--json").stdout)
+check("eval --split all scores every row", everything["rows"] == 150)
+parts = [json.loads(run("eval", model, "--split", s, "--json").stdout)["rows"]
+         for s in ("train", "val", "test")]
+check("the split covers every row once", sum(parts) == 150 and parts == [90, 30, 30],
+      str(parts))
+
+predicted = run("predict", model, iris)
+lines = predicted.stdout.splitlines()
+check("predict writes a header and one line per row",
+      predicted.returncode == 0 and len(lines) == 151 and lines[0].startswith("class,class_name"))
+csv_out = os.path.join(work, "predictions.csv")
+inputs = write("inputs.csv", "a,b,c,d\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n")
+run("predict", model, inputs, "-o", csv_out)
+with open(csv_out) as f:
+    rows = f.read().splitlines()
+check("predict -o names the species", rows[1].split(",")[1] == "setosa"
+      and rows[2].split(",")[1] == "virginica", str(rows))
+
+# The divergence guard: an absurd learning rate stops training with exit
+# status 3, names epoch and step, and saves finite weights.
+diverged = run("train", config, "--out", os.path.join(work, "diverged"), "--quiet",
+               "--set", "optimizer.name=sgd", "--set", "optimizer.lr=1e30",
+               "--set", "training.loss=mse", "--set", "model.output_activation=identity")
+check("divergence exits 3 naming epoch and step", diverged.returncode == 3
+      and "diverged at epoch 1, step" in diverged.stderr, diverged.stderr)
+after = run("eval", os.path.join(work, "diverged", "model.h5"), "--split", "all", "--json")
+check("the kept weights are finite", after.returncode == 0
+      and json.loads(after.stdout)["metrics"]["loss"] is not None, after.stdout + after.stderr)
+
+# Bad input: one line, non-zero exit, nothing written.
+bad = write("bad.ini", open(config).read().replace("epochs = 30", "epoch = 30"))
+result = run("train", bad, "--out", os.path.join(work, "never"))
+check("a config typo is one line naming file:line and the fix",
+      result.returncode != 0 and result.stderr.count("\n") == 1
+      and "bad.ini:12: unknown key 'epoch' in [training] (did you mean 'epochs'?)" in result.stderr,
+      result.stderr)
+check("nothing trains or is written", not os.path.exists(os.path.join(work, "never")))
+
+not_hdf5 = write("model.h5", "not a model\n")
+result = run("eval", not_hdf5, iris)
+check("a non-HDF5 model file is refused in one line",
+      result.returncode == 1 and "not an HDF5 file" in result.stderr
+      and result.stderr.count("\n") == 1, result.stderr)
+result = run("eval", iris, iris)
+check("a dataset is not a model", result.returncode == 1
+      and "not an nnlab model" in result.stderr, result.stderr)
+boston = os.path.join(root, "datasets", "boston_house_prices.h5")
+result = run("eval", model, boston, "--split", "test")
+check("the wrong dataset is refused", result.returncode == 1
+      and ("features" in result.stderr or "rows" in result.stderr), result.stderr)
+
+if failures:
+    print("\n".join(["failures:"] + failures), file=sys.stderr)
+    sys.exit(1)
