@@ -26,7 +26,7 @@ const char *nnlab_schedule_kind_name(nnlab_schedule_kind kind) {
   return (size_t)kind < G_N_ELEMENTS(kind_names) ? kind_names[kind] : NULL;
 }
 
-void schedule_state_init(schedule_state *state, double base_lr) {
+void schedule_state_init(nnlab_schedule_state *state, double base_lr) {
   state->base_lr = base_lr;
   state->plateau_lr = base_lr;
   state->best_loss = INFINITY;
@@ -34,7 +34,7 @@ void schedule_state_init(schedule_state *state, double base_lr) {
 }
 
 double schedule_lr(const nnlab_schedule_config *config,
-                   const schedule_state *state, size_t epoch,
+                   const nnlab_schedule_state *state, size_t epoch,
                    size_t total_epochs) {
   double base = state->base_lr;
   switch (config->kind) {
@@ -59,7 +59,7 @@ double schedule_lr(const nnlab_schedule_config *config,
 }
 
 void schedule_observe(const nnlab_schedule_config *config,
-                      schedule_state *state, double monitored_loss) {
+                      nnlab_schedule_state *state, double monitored_loss) {
   if (config->kind != NNLAB_SCHEDULE_PLATEAU) return;
   /* torch's ReduceLROnPlateau default: relative threshold 1e-4. */
   if (monitored_loss < state->best_loss * (1.0 - 1e-4)) {

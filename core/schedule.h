@@ -4,21 +4,13 @@
 
 #include <nnlab/train.h>
 
-/* What a schedule remembers between epochs (reduce-on-plateau only). */
-typedef struct schedule_state {
-  double base_lr;
-  double plateau_lr;
-  double best_loss;
-  size_t bad_epochs;
-} schedule_state;
-
-void schedule_state_init(schedule_state *state, double base_lr);
+void schedule_state_init(nnlab_schedule_state *state, double base_lr);
 /* The learning rate for 0-based epoch out of total_epochs. */
 double schedule_lr(const nnlab_schedule_config *config,
-                   const schedule_state *state, size_t epoch,
+                   const nnlab_schedule_state *state, size_t epoch,
                    size_t total_epochs);
 /* Feeds the epoch's monitored loss to reduce-on-plateau. */
 void schedule_observe(const nnlab_schedule_config *config,
-                      schedule_state *state, double monitored_loss);
+                      nnlab_schedule_state *state, double monitored_loss);
 
 #endif

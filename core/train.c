@@ -15,17 +15,14 @@ struct nnlab_trainer {
   int lr_index;
   size_t n_slots;
   float *slots[NNLAB_MAX_SLOTS];
-  uint64_t step;      /* optimizer steps taken */
-  size_t epochs_done; /* epochs completed */
-  schedule_state schedule;
-  GArray *history; /* nnlab_epoch_record */
-  size_t best_epoch;
-  double best_val_loss;
-  gboolean stopped_early;
+  nnlab_trainer_state state;
+  GArray *history;    /* nnlab_epoch_record */
   float *backup;      /* parameters before the current step */
   float *best_params; /* early stopping */
   nnlab_progress_fn progress;
   void *progress_data;
+  nnlab_epoch_hook epoch_hook;
+  void *epoch_hook_data;
 };
 
 void nnlab_train_config_init(nnlab_train_config *config) {
@@ -60,8 +57,9 @@ nnlab_trainer *nnlab_trainer_new(nnlab_model *model,
   nnlab_component_copy(&trainer->optimizer, optimizer);
   trainer->lr_index = nnlab_hparams_index(optimizer->info, "lr");
   trainer->history = g_array_new(FALSE, TRUE, sizeof(nnlab_epoch_record));
-  trainer->best_val_loss = INFINITY;
-  schedule_state_init(&trainer->schedule,
+  trainer->state.best_val_loss = INFINITY;
+  nnlab_rng_seed(&trainer->state.shuffle_rng, config->seed);
+  schedule_state_init(&trainer->state.schedule,
                       optimizer->hparams[trainer->lr_index].f);
   while (trainer->n_slots < NNLAB_MAX_SLOTS &&
          optimizer->info->optimizer.slot_names[trainer->n_slots])
@@ -93,6 +91,50 @@ void nnlab_trainer_free(nnlab_trainer *trainer) {
   g_free(trainer);
 }
 
+void nnlab_trainer_set_epoch_hook(nnlab_trainer *trainer, nnlab_epoch_hook hook,
+                                  void *user_data) {
+  trainer->epoch_hook = hook;
+  trainer->epoch_hook_data = user_data;
+}
+
+void nnlab_trainer_get_state(const nnlab_trainer *trainer,
+                             nnlab_trainer_state *state) {
+  *state = trainer->state;
+}
+
+void nnlab_trainer_set_state(nnlab_trainer *trainer,
+                             const nnlab_trainer_state *state,
+                             const nnlab_epoch_record *history,
+                             size_t n_epochs) {
+  trainer->state = *state;
+  g_array_set_size(trainer->history, 0);
+  g_array_append_vals(trainer->history, history, (guint)n_epochs);
+}
+
+void nnlab_trainer_set_epochs(nnlab_trainer *trainer, size_t epochs) {
+  trainer->config.epochs = epochs;
+}
+
+nnlab_model *nnlab_trainer_model(const nnlab_trainer *trainer) {
+  return trainer->model;
+}
+
+const nnlab_component *nnlab_trainer_optimizer(const nnlab_trainer *trainer) {
+  return &trainer->optimizer;
+}
+
+size_t nnlab_trainer_n_slots(const nnlab_trainer *trainer) {
+  return trainer->n_slots;
+}
+
+float *nnlab_trainer_slot(nnlab_trainer *trainer, size_t index) {
+  return index < trainer->n_slots ? trainer->slots[index] : NULL;
+}
+
+float *nnlab_trainer_best_params(nnlab_trainer *trainer) {
+  return trainer->best_params;
+}
+
 void nnlab_trainer_set_progress(nnlab_trainer *trainer,
                                 nnlab_progress_fn callback, void *user_data) {
   trainer->progress = callback;
@@ -106,11 +148,11 @@ const nnlab_epoch_record *nnlab_trainer_history(const nnlab_trainer *trainer,
 }
 
 size_t nnlab_trainer_best_epoch(const nnlab_trainer *trainer) {
-  return trainer->best_epoch;
+  return trainer->state.best_epoch;
 }
 
 gboolean nnlab_trainer_stopped_early(const nnlab_trainer *trainer) {
-  return trainer->stopped_early;
+  return trainer->state.stopped_early;
 }
 
 /* Targets of one batch in the form the loss plugin takes. */
@@ -333,10 +375,10 @@ static gboolean train_step(nnlab_trainer *t, batch_buffers *b, size_t n,
   }
   float *params = nnlab_model_params(model);
   memcpy(t->backup, params, p * sizeof(float));
-  status = t->optimizer.info->optimizer.step(params, grads, t->slots, p,
-                                             t->step + 1, t->optimizer.hparams);
+  status = t->optimizer.info->optimizer.step(
+      params, grads, t->slots, p, t->state.step + 1, t->optimizer.hparams);
   if (status == NNLAB_STATUS_OK && all_finite(params, p)) {
-    t->step++;
+    t->state.step++;
     return TRUE;
   }
   memcpy(params, t->backup, p * sizeof(float));
@@ -359,21 +401,21 @@ static gboolean end_epoch(nnlab_trainer *t, nnlab_epoch_record *record,
   if (val && !nnlab_evaluate(t->model, &t->loss, val, &record->val, error))
     return FALSE;
   double monitored = val ? record->val.loss : record->train.loss;
-  schedule_observe(&t->config.schedule, &t->schedule, monitored);
+  schedule_observe(&t->config.schedule, &t->state.schedule, monitored);
   g_array_append_val(t->history, *record);
-  t->epochs_done++;
+  t->state.epochs_done++;
   if (!t->config.early_stopping_patience) {
-    t->best_epoch = record->epoch;
+    t->state.best_epoch = record->epoch;
     return TRUE;
   }
-  if (record->val.loss < t->best_val_loss) {
-    t->best_val_loss = record->val.loss;
-    t->best_epoch = record->epoch;
+  if (record->val.loss < t->state.best_val_loss) {
+    t->state.best_val_loss = record->val.loss;
+    t->state.best_epoch = record->epoch;
     memcpy(t->best_params, nnlab_model_params(t->model),
            nnlab_model_n_params(t->model) * sizeof(float));
-  } else if (record->epoch - t->best_epoch >=
+  } else if (record->epoch - t->state.best_epoch >=
              t->config.early_stopping_patience) {
-    t->stopped_early = TRUE;
+    t->state.stopped_early = TRUE;
   }
   return TRUE;
 }
@@ -410,17 +452,18 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
     return FALSE;
   }
   nnlab_model_standardize(model, train->features, n, standardized);
-  for (size_t i = 0; i < n; i++) order[i] = i;
-  nnlab_rng shuffle_rng;
-  nnlab_rng_seed(&shuffle_rng, t->config.seed);
   gboolean ok = TRUE, as_floats = labels_as_floats(&t->loss);
   double threshold = nnlab_loss_class_threshold(&t->loss);
-  while (ok && !t->stopped_early && t->epochs_done < t->config.epochs) {
-    size_t epoch = t->epochs_done + 1;
-    double lr = schedule_lr(&t->config.schedule, &t->schedule, epoch - 1,
+  while (ok && !t->state.stopped_early &&
+         t->state.epochs_done < t->config.epochs) {
+    size_t epoch = t->state.epochs_done + 1;
+    double lr = schedule_lr(&t->config.schedule, &t->state.schedule, epoch - 1,
                             t->config.epochs);
     t->optimizer.hparams[t->lr_index].f = lr;
-    if (t->config.shuffle) nnlab_rng_shuffle(&shuffle_rng, order, n);
+    /* Each epoch's order depends only on the generator's state, so a
+     * checkpoint needs no more than that state to resume exactly. */
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    if (t->config.shuffle) nnlab_rng_shuffle(&t->state.shuffle_rng, order, n);
     metrics_accumulator acc;
     metrics_accumulator_init(&acc, train->task, k, threshold);
     gint64 start = g_get_monotonic_time();
@@ -451,11 +494,13 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
             .seconds = record.seconds;
         progress.finished = &record;
         report(t, &progress);
+        if (t->epoch_hook)
+          ok = t->epoch_hook(t, &record, t->epoch_hook_data, error);
       }
     }
     metrics_accumulator_clear(&acc);
   }
-  if (t->config.early_stopping_patience && t->best_epoch > 0 && ok)
+  if (t->config.early_stopping_patience && t->state.best_epoch > 0 && ok)
     memcpy(nnlab_model_params(model), t->best_params,
            nnlab_model_n_params(model) * sizeof(float));
   nnlab_free(order);

@@ -55,6 +55,26 @@ typedef struct nnlab_epoch_record {
   double seconds;
 } nnlab_epoch_record;
 
+/* What a schedule remembers between epochs. */
+typedef struct nnlab_schedule_state {
+  double base_lr;    /* the optimizer's configured lr */
+  double plateau_lr; /* reduce-on-plateau's current rate */
+  double best_loss;  /* reduce-on-plateau's best monitored loss */
+  size_t bad_epochs; /* epochs since it improved */
+} nnlab_schedule_state;
+
+/* Everything besides the parameters, optimizer slots and history that a
+ * trainer needs to continue exactly where it stopped (a checkpoint). */
+typedef struct nnlab_trainer_state {
+  uint64_t step;         /* optimizer steps taken */
+  size_t epochs_done;    /* epochs completed */
+  nnlab_rng shuffle_rng; /* as it stands at the start of the next epoch */
+  nnlab_schedule_state schedule;
+  size_t best_epoch;    /* early stopping's best, or the last epoch */
+  double best_val_loss; /* INFINITY before the first validation */
+  gboolean stopped_early;
+} nnlab_trainer_state;
+
 typedef struct nnlab_progress {
   size_t epoch, epochs;               /* 1-based epoch of total */
   size_t batch, batches;              /* batches done in this epoch, of total */
@@ -90,6 +110,37 @@ NNLAB_API gboolean nnlab_trainer_fit(nnlab_trainer *trainer,
 
 NNLAB_API const nnlab_epoch_record *nnlab_trainer_history(
     const nnlab_trainer *trainer, size_t *n_epochs);
+
+/* Called after each epoch's record is in the history; returning FALSE
+ * stops nnlab_trainer_fit with that error (e.g. a checkpoint that could
+ * not be written). */
+typedef gboolean (*nnlab_epoch_hook)(nnlab_trainer *trainer,
+                                     const nnlab_epoch_record *record,
+                                     void *user_data, GError **error);
+NNLAB_API void nnlab_trainer_set_epoch_hook(nnlab_trainer *trainer,
+                                            nnlab_epoch_hook hook,
+                                            void *user_data);
+
+/* The trainer's state, for checkpoints. set_state also replaces the
+ * history; the optimizer slots and best parameters are written through
+ * the pointers below. */
+NNLAB_API void nnlab_trainer_get_state(const nnlab_trainer *trainer,
+                                       nnlab_trainer_state *state);
+NNLAB_API void nnlab_trainer_set_state(nnlab_trainer *trainer,
+                                       const nnlab_trainer_state *state,
+                                       const nnlab_epoch_record *history,
+                                       size_t n_epochs);
+/* Train until this many epochs are done in all (for resuming). */
+NNLAB_API void nnlab_trainer_set_epochs(nnlab_trainer *trainer, size_t epochs);
+NNLAB_API nnlab_model *nnlab_trainer_model(const nnlab_trainer *trainer);
+/* The optimizer as configured (lr holds the rate of the last epoch). */
+NNLAB_API const nnlab_component *nnlab_trainer_optimizer(
+    const nnlab_trainer *trainer);
+/* The optimizer's state slots, each laid out like the parameters. */
+NNLAB_API size_t nnlab_trainer_n_slots(const nnlab_trainer *trainer);
+NNLAB_API float *nnlab_trainer_slot(nnlab_trainer *trainer, size_t index);
+/* Early stopping's best parameters, or NULL without early stopping. */
+NNLAB_API float *nnlab_trainer_best_params(nnlab_trainer *trainer);
 /* The epoch whose weights the model holds after early stopping, else the
  * last epoch trained. */
 NNLAB_API size_t nnlab_trainer_best_epoch(const nnlab_trainer *trainer);
