@@ -6,17 +6,24 @@
 
 #include <glib/gstdio.h>
 
+#include "checkpointer.h"
 #include "commands.h"
 #include "json_output.h"
 #include "metrics_output.h"
+#include "model_loading.h"
 #include "progress.h"
 
 typedef struct train_options {
   char **overrides;
   char *out_dir;
+  char *resume;
   gint epochs;
+  gint checkpoint_every;
+  gint keep;
   gint log_every;
+  gboolean strict_versions;
   gboolean quiet;
+  gboolean verbose;
   gboolean json;
 } train_options;
 
@@ -89,72 +96,130 @@ static char *default_out_dir(const char *config_path) {
   return g_build_filename("runs", base, NULL);
 }
 
+/* A resumed run writes where the checkpoint lives: the run directory of
+ * DIR/checkpoints/epoch-N.h5, or the checkpoint's own directory. */
+static char *resume_out_dir(const char *checkpoint_path) {
+  g_autofree char *dir = g_path_get_dirname(checkpoint_path);
+  g_autofree char *base = g_path_get_basename(dir);
+  return strcmp(base, "checkpoints") == 0 ? g_path_get_dirname(dir)
+                                          : g_strdup(dir);
+}
+
+/* Builds the run: from a config, or from a checkpoint to resume. */
+static nnlab_run *start_run(const train_options *o, const char *config_path,
+                            const nnlab_registry *registry,
+                            nnlab_run_config **config, GError **error) {
+  if (config_path) {
+    *config = nnlab_run_config_load(
+        config_path, (const char *const *)o->overrides, registry, error);
+    if (!*config) return NULL;
+    if (o->epochs >= 0) (*config)->train.epochs = (size_t)o->epochs;
+  }
+  if (!o->resume) return nnlab_run_prepare(*config, error);
+  nnlab_model_file *checkpoint =
+      load_model_file(o->resume, registry, o->strict_versions, error);
+  if (!checkpoint) return NULL;
+  nnlab_run *run = nnlab_run_resume(checkpoint, *config, registry, error);
+  if (!run) g_prefix_error(error, "%s: ", o->resume);
+  nnlab_model_file_free(checkpoint);
+  if (run && o->epochs >= 0) nnlab_trainer_set_epochs(run->trainer, o->epochs);
+  return run;
+}
+
+/* The output directory must be writable before any time is spent. */
+static gboolean prepare_out_dir(const char *out_dir, GError **error) {
+  if (g_mkdir_with_parents(out_dir, 0777) == 0 && g_access(out_dir, W_OK) == 0)
+    return TRUE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+              "%s: cannot write the output directory: %s", out_dir,
+              g_strerror(errno));
+  return FALSE;
+}
+
 int cmd_train(int argc, char **argv) {
-  train_options o = {.epochs = -1};
+  train_options o = {.epochs = -1, .keep = 3};
   GOptionEntry entries[] = {
       {"set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.overrides,
        "Override a config value (repeatable)", "SECTION.KEY=VALUE"},
       {"out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir,
-       "Directory for model.h5 (default: runs/CONFIG_NAME)", "DIR"},
+       "Directory for model.h5 and checkpoints/ (default: runs/CONFIG_NAME, "
+       "or the resumed run's)",
+       "DIR"},
       {"epochs", 'e', 0, G_OPTION_ARG_INT, &o.epochs,
-       "Train this many epochs (overrides [training] epochs)", "N"},
+       "Train until this many epochs in all (overrides [training] epochs)",
+       "N"},
+      {"resume", 'r', 0, G_OPTION_ARG_FILENAME, &o.resume,
+       "Continue the run saved in this checkpoint or model file exactly",
+       "CHECKPOINT"},
+      {"checkpoint-every", 'c', 0, G_OPTION_ARG_INT, &o.checkpoint_every,
+       "Write DIR/checkpoints/epoch-N.h5 every N epochs", "N"},
+      {"keep-checkpoints", 'k', 0, G_OPTION_ARG_INT, &o.keep,
+       "Keep the last K epoch checkpoints (default 3; best.h5 and model.h5 "
+       "are kept too)",
+       "K"},
+      {"strict-versions", 0, 0, G_OPTION_ARG_NONE, &o.strict_versions,
+       "Refuse a checkpoint whose plugins are installed in another version",
+       NULL},
       {"log-every", 0, 0, G_OPTION_ARG_INT, &o.log_every,
        "Print every N-th epoch (default: about 25 lines per run)", "N"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress output",
        NULL},
+      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose,
+       "Show HDF5's own error messages too", NULL},
       {"json", 0, 0, G_OPTION_ARG_NONE, &o.json,
        "Print the final metrics as JSON", NULL},
       G_OPTION_ENTRY_NULL};
-  g_autoptr(GOptionContext) context =
-      g_option_context_new("CONFIG.ini - train a network");
+  g_autoptr(GOptionContext) context = g_option_context_new(
+      "CONFIG.ini | --resume CHECKPOINT [CONFIG.ini] - train a network");
   g_option_context_add_main_entries(context, entries, NULL);
   g_option_context_set_description(
       context,
       "Reads the config (sections [data], [model], [training], [optimizer];\n"
       "see docs/config.md), trains, prints progress on stderr, and saves the\n"
-      "model with its split and history to DIR/model.h5. The final metrics\n"
-      "are on the test split when the config holds one out.\n");
+      "model with its split, history and full training state to\n"
+      "DIR/model.h5. The final metrics are on the test split when the config\n"
+      "holds one out.\n\n"
+      "--resume continues a checkpoint bit for bit: a run of 10 epochs and a\n"
+      "run of 5 resumed to 10 end with the same weights. Given a CONFIG too,\n"
+      "it must agree with the checkpoint; its training settings apply.\n");
   if (!parse_options(context, &argc, &argv)) return 2;
-  if (argc != 2) {
-    fprintf(stderr, "nnlab: error: expected one CONFIG.ini (try --help)\n");
-    return 2;
-  }
-  if (o.epochs < -1 || o.log_every < 0) {
+  if ((!o.resume && argc != 2) || (o.resume && argc > 2)) {
     fprintf(stderr,
-            "nnlab: error: --epochs and --log-every take positive "
-            "numbers\n");
+            "nnlab: error: expected CONFIG.ini, or --resume "
+            "CHECKPOINT [CONFIG.ini] (try --help)\n");
     return 2;
   }
+  if (o.epochs < -1 || o.log_every < 0 || o.checkpoint_every < 0 ||
+      o.keep < 1) {
+    fprintf(stderr,
+            "nnlab: error: --epochs, --log-every, --checkpoint-every "
+            "and --keep-checkpoints take positive numbers\n");
+    return 2;
+  }
+  nnlab_show_hdf5_errors(o.verbose);
+  const char *config_path = argc == 2 ? argv[1] : NULL;
   g_autoptr(GError) error = NULL;
   nnlab_registry *registry = open_registry(FALSE);
-  nnlab_run_config *config = nnlab_run_config_load(
-      argv[1], (const char *const *)o.overrides, registry, &error);
-  nnlab_run *run = NULL;
+  nnlab_run_config *config = NULL;
+  checkpointer saver = {0};
   int status = 0;
-  g_autofree char *out_dir =
-      o.out_dir ? g_strdup(o.out_dir) : default_out_dir(argv[1]);
+  g_autofree char *out_dir = o.out_dir  ? g_strdup(o.out_dir)
+                             : o.resume ? resume_out_dir(o.resume)
+                                        : default_out_dir(config_path);
   g_autofree char *model_path = g_build_filename(out_dir, "model.h5", NULL);
-  if (!config) {
+  nnlab_run *run = start_run(&o, config_path, registry, &config, &error);
+  if (!run || !prepare_out_dir(out_dir, &error) ||
+      !checkpointer_init(&saver, run, out_dir, (size_t)o.checkpoint_every,
+                         (size_t)o.keep, &error)) {
     status = report_error(error);
     goto done;
   }
-  if (o.epochs >= 0) config->train.epochs = (size_t)o.epochs;
-  run = nnlab_run_prepare(config, &error);
-  if (!run) {
-    status = report_error(error);
-    goto done;
-  }
-  /* Fail on an unwritable output directory before spending time training. */
-  if (g_mkdir_with_parents(out_dir, 0777) != 0 ||
-      g_access(out_dir, W_OK) != 0) {
-    fprintf(stderr, "nnlab: error: %s: cannot write the output directory: %s\n",
-            out_dir, g_strerror(errno));
-    status = 1;
-    goto done;
-  }
+  nnlab_trainer_set_epoch_hook(run->trainer, checkpointer_epoch_done, &saver);
+  size_t epochs = run->config->train.epochs;
+  if (o.epochs >= 0) epochs = (size_t)o.epochs;
   progress_printer printer;
-  progress_printer_init(&printer, o.quiet, run->data->task,
-                        config->train.epochs, (size_t)o.log_every);
+  progress_printer_init(&printer, o.quiet, run->data->task, epochs,
+                        (size_t)o.log_every);
   GError *train_error = NULL;
   gboolean trained =
       nnlab_run_train(run, progress_printer_update, &printer, &train_error);
@@ -177,10 +242,12 @@ int cmd_train(int argc, char **argv) {
     g_error_free(train_error);
   }
 done:
+  checkpointer_clear(&saver);
   nnlab_run_free(run);
   nnlab_run_config_free(config);
   nnlab_registry_free(registry);
   g_strfreev(o.overrides);
   g_free(o.out_dir);
+  g_free(o.resume);
   return status;
 }

@@ -63,8 +63,8 @@ static gboolean read_header(loader *ld) {
                      ld->path, format, DATASET_FORMAT_NAME);
   gboolean present = FALSE;
   long long version = 0;
-  if (!h5_attr_read_int(ld->file, "format_version", where, &present,
-                           &version, ld->error))
+  if (!h5_attr_read_int(ld->file, "format_version", where, &present, &version,
+                        ld->error))
     return FALSE;
   if (!present)
     return load_fail(ld, "%s: /: attribute 'format_version' is missing",
@@ -162,10 +162,10 @@ static gboolean open_arrays(loader *ld) {
 static gboolean read_classes(loader *ld) {
   g_autofree char *where = g_strdup_printf("%s: /", ld->path);
   gboolean present = FALSE;
-  if (!h5_attr_read_int(ld->file, "n_classes", where, &present,
-                           &ld->n_classes, ld->error) ||
+  if (!h5_attr_read_int(ld->file, "n_classes", where, &present, &ld->n_classes,
+                        ld->error) ||
       !h5_attr_read_strings(ld->file, "class_names", where, &ld->class_names,
-                               &ld->n_class_names, ld->error))
+                            &ld->n_class_names, ld->error))
     return FALSE;
   if (!present && !ld->class_names)
     return load_fail(ld,
@@ -258,7 +258,7 @@ static nnlab_dataset *read_dataset(loader *ld) {
       !read_names(ld, ld->y, "/y", "target_names", dataset->n_targets,
                   &dataset->target_names) ||
       !h5_attr_read_string(ld->file, "source", root, &dataset->source,
-                              ld->error)) {
+                           ld->error)) {
     nnlab_dataset_free(dataset);
     return NULL;
   }

@@ -2,9 +2,16 @@
 
 #include <string.h>
 
+/* Set once by a command-line --verbose before any file is read. */
+static gboolean show_hdf5_errors;
+
+void nnlab_show_hdf5_errors(gboolean show) {
+  show_hdf5_errors = show;
+}
+
 void h5_silence_errors(h5_silence *saved) {
   H5Eget_auto2(H5E_DEFAULT, &saved->handler, &saved->data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  if (!show_hdf5_errors) H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
 void h5_unsilence_errors(const h5_silence *saved) {

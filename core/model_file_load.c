@@ -72,7 +72,7 @@ static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
                    format ? "'" : "", format ? format : "missing",
                    format ? "'" : "");
   if (!h5_attr_read_int(ld->file, "format_version", "/", &present, &version,
-                           error))
+                        error))
     return FALSE;
   if (!present || version < 1)
     return invalid(ld, error, "/: attribute 'format_version' is missing");
@@ -81,8 +81,7 @@ static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
                    "written by a newer nnlab (format version %lld; this "
                    "nnlab %s reads up to %d)",
                    version, nnlab_version(), NNLAB_MODEL_FORMAT_VERSION);
-  if (!h5_attr_read_string(ld->file, "task", "/", &task, error))
-    return FALSE;
+  if (!h5_attr_read_string(ld->file, "task", "/", &task, error)) return FALSE;
   if (g_strcmp0(task, "classification") == 0)
     f->task = NNLAB_TASK_CLASSIFICATION;
   else if (g_strcmp0(task, "regression") == 0)
@@ -96,7 +95,7 @@ static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
   if (!h5_read_uint64(ld->file, "n_classes", ld->path, "/", &n_classes,
                       error) ||
       !h5_attr_read_strings(ld->file, "class_names", "/", &f->class_names,
-                               &n_names, error) ||
+                            &n_names, error) ||
       !h5_attr_read_string(ld->file, "config", "/", &f->config_text, error))
     return FALSE;
   f->n_classes = (size_t)n_classes;
@@ -205,7 +204,9 @@ static gboolean read_split(loader *ld, nnlab_model_file *f, GError **error) {
   guint64 seed = 0, stratified = 0;
   if (group < 0 ||
       !h5_attr_read_string(group, "data_path", "/split", &f->data_path,
-                              error) ||
+                           error) ||
+      !h5_attr_read_string(group, "data_digest", "/split", &f->data_digest,
+                           error) ||
       !h5_read_uint64(group, "data_rows", ld->path, "/split", &f->data_rows,
                       error) ||
       !h5_read_double(group, "val_fraction", ld->path, "/split",
@@ -284,6 +285,106 @@ static gboolean read_history(loader *ld, nnlab_model_file *f, GError **error) {
   return TRUE;
 }
 
+/* Reads name/N/weights and name/N/bias into a new flat buffer laid out
+ * like the model's parameters. */
+static float *read_param_tree(loader *ld, hid_t parent, const char *path,
+                              const nnlab_model *model, GError **error) {
+  const char *name = strrchr(path, '/') + 1;
+  AUTO_GROUP tree = -1;
+  if (H5Lexists(parent, name, H5P_DEFAULT) > 0)
+    tree = H5Gopen2(parent, name, H5P_DEFAULT);
+  if (tree < 0) {
+    invalid(ld, error, "%s: missing", path);
+    return NULL;
+  }
+  nnlab_model *m = (nnlab_model *)model;
+  const float *params = nnlab_model_params(m);
+  size_t n = nnlab_model_n_params(m), fan_in = nnlab_model_n_inputs(m);
+  float *flat = g_new0(float, n);
+  for (size_t l = 0; l < nnlab_model_n_layers(m); l++) {
+    char layer_name[32], where[256];
+    g_snprintf(layer_name, sizeof layer_name, "%zu", l + 1);
+    g_snprintf(where, sizeof where, "%s/%s", path, layer_name);
+    size_t units = nnlab_model_layer_units(m, l);
+    hsize_t w_dims[2] = {fan_in, units}, b_dims[1] = {units};
+    AUTO_GROUP layer = h5_open_group(tree, layer_name, ld->path, error);
+    if (layer < 0 ||
+        !h5_read_array(
+            layer, "weights", ld->path, where, H5T_NATIVE_FLOAT, 2, w_dims,
+            flat + (nnlab_model_layer_weights(m, l) - params), error) ||
+        !h5_read_array(layer, "bias", ld->path, where, H5T_NATIVE_FLOAT, 1,
+                       b_dims, flat + (nnlab_model_layer_bias(m, l) - params),
+                       error)) {
+      g_free(flat);
+      return NULL;
+    }
+    fan_in = units;
+  }
+  return flat;
+}
+
+static gboolean read_trainer_state(loader *ld, hid_t group, nnlab_checkpoint *c,
+                                   GError **error) {
+  nnlab_trainer_state *s = &c->state;
+  guint64 epochs = 0, best = 0, stopped = 0, bad = 0;
+  hsize_t rng_dims[1] = {4};
+  const char *at = "/trainer";
+  if (!h5_read_uint64(group, "step", ld->path, at, &s->step, error) ||
+      !h5_read_uint64(group, "epochs_done", ld->path, at, &epochs, error) ||
+      !h5_read_uint64(group, "best_epoch", ld->path, at, &best, error) ||
+      !h5_read_double(group, "best_val_loss", ld->path, at, &s->best_val_loss,
+                      error) ||
+      !h5_read_uint64(group, "stopped_early", ld->path, at, &stopped, error) ||
+      !h5_read_double(group, "base_lr", ld->path, at, &s->schedule.base_lr,
+                      error) ||
+      !h5_read_double(group, "plateau_lr", ld->path, at,
+                      &s->schedule.plateau_lr, error) ||
+      !h5_read_double(group, "plateau_best_loss", ld->path, at,
+                      &s->schedule.best_loss, error) ||
+      !h5_read_uint64(group, "plateau_bad_epochs", ld->path, at, &bad, error) ||
+      !h5_read_uint64(group, "init_seed", ld->path, at, &c->init_seed, error) ||
+      !h5_read_array(group, "shuffle_rng_state", ld->path, at,
+                     H5T_NATIVE_UINT64, 1, rng_dims, s->shuffle_rng.state,
+                     error))
+    return FALSE;
+  s->epochs_done = (size_t)epochs;
+  s->best_epoch = (size_t)best;
+  s->stopped_early = stopped != 0;
+  s->schedule.bad_epochs = (size_t)bad;
+  return TRUE;
+}
+
+/* /optimizer and /trainer: present in checkpoints, absent in model files
+ * written without training state. */
+static gboolean read_checkpoint(loader *ld, nnlab_model_file *f,
+                                GError **error) {
+  if (H5Lexists(ld->file, "optimizer", H5P_DEFAULT) <= 0) return TRUE;
+  nnlab_checkpoint *c = f->checkpoint = g_new0(nnlab_checkpoint, 1);
+  AUTO_GROUP optimizer = h5_open_group(ld->file, "optimizer", ld->path, error);
+  AUTO_GROUP trainer = h5_open_group(ld->file, "trainer", ld->path, error);
+  if (optimizer < 0 || trainer < 0 ||
+      !read_component(ld, optimizer, "/optimizer", NNLAB_KIND_OPTIMIZER,
+                      &c->optimizer, error) ||
+      !read_trainer_state(ld, trainer, c, error))
+    return FALSE;
+  const char *const *names = c->optimizer.info->optimizer.slot_names;
+  for (; c->n_slots < NNLAB_MAX_SLOTS && names[c->n_slots]; c->n_slots++) {
+    g_autofree char *path = g_strdup_printf("/optimizer/%s", names[c->n_slots]);
+    c->slots[c->n_slots] =
+        read_param_tree(ld, optimizer, path, f->model, error);
+    if (!c->slots[c->n_slots]) return FALSE;
+  }
+  if (H5Lexists(trainer, "best_params", H5P_DEFAULT) > 0 &&
+      !(c->best_params = read_param_tree(ld, trainer, "/trainer/best_params",
+                                         f->model, error)))
+    return FALSE;
+  if (H5Lexists(trainer, "last_params", H5P_DEFAULT) > 0 &&
+      !(c->last_params = read_param_tree(ld, trainer, "/trainer/last_params",
+                                         f->model, error)))
+    return FALSE;
+  return TRUE;
+}
+
 nnlab_model_file *nnlab_model_file_load(const char *path,
                                         const nnlab_registry *registry,
                                         GError **error) {
@@ -304,7 +405,7 @@ nnlab_model_file *nnlab_model_file_load(const char *path,
   } else {
     ok = read_header(&ld, f, error) && read_layers(&ld, f, error) &&
          read_standardization(&ld, f, error) && read_split(&ld, f, error) &&
-         read_history(&ld, f, error);
+         read_history(&ld, f, error) && read_checkpoint(&ld, f, error);
   }
   if (ld.file >= 0) H5Fclose(ld.file);
   h5_unsilence_errors(&silence);
@@ -326,6 +427,16 @@ void nnlab_model_file_free(nnlab_model_file *f) {
   nnlab_split_clear(&f->split);
   g_free(f->history);
   g_free(f->config_text);
+  g_free(f->config_path);
+  g_free(f->data_digest);
+  if (f->checkpoint) {
+    nnlab_component_clear(&f->checkpoint->optimizer);
+    for (size_t i = 0; i < f->checkpoint->n_slots; i++)
+      g_free(f->checkpoint->slots[i]);
+    g_free(f->checkpoint->best_params);
+    g_free(f->checkpoint->last_params);
+    g_free(f->checkpoint);
+  }
   g_strfreev(f->warnings);
   g_free(f);
 }

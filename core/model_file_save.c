@@ -76,6 +76,8 @@ static gboolean write_split(hid_t root, const nnlab_model_file *f,
   G_STATIC_ASSERT(sizeof(size_t) == sizeof(guint64));
   return group >= 0 &&
          h5_attr_write_string(group, "data_path", f->data_path, error) &&
+         (!f->data_digest ||
+          h5_attr_write_string(group, "data_digest", f->data_digest, error)) &&
          h5_write_uint64(group, "data_rows", f->data_rows, error) &&
          h5_write_double(group, "val_fraction", f->split_config.val_fraction,
                          error) &&
@@ -139,6 +141,72 @@ static gboolean write_history(hid_t root, const nnlab_model_file *f,
   return TRUE;
 }
 
+/* A flat buffer laid out like the parameters, written as name/N/weights
+ * and name/N/bias per layer so it reads like /layers. */
+static gboolean write_param_tree(hid_t parent, const char *name,
+                                 nnlab_model *model, const float *flat,
+                                 GError **error) {
+  AUTO_GROUP tree = new_group(parent, name, error);
+  if (tree < 0) return FALSE;
+  const float *params = nnlab_model_params(model);
+  size_t fan_in = nnlab_model_n_inputs(model);
+  for (size_t l = 0; l < nnlab_model_n_layers(model); l++) {
+    char layer_name[32];
+    g_snprintf(layer_name, sizeof layer_name, "%zu", l + 1);
+    AUTO_GROUP layer = new_group(tree, layer_name, error);
+    size_t units = nnlab_model_layer_units(model, l);
+    hsize_t w_dims[2] = {fan_in, units}, b_dims[1] = {units};
+    const float *w = flat + (nnlab_model_layer_weights(model, l) - params);
+    const float *b = flat + (nnlab_model_layer_bias(model, l) - params);
+    if (layer < 0 ||
+        !h5_write_array(layer, "weights", H5T_NATIVE_FLOAT, 2, w_dims, w,
+                        error) ||
+        !h5_write_array(layer, "bias", H5T_NATIVE_FLOAT, 1, b_dims, b, error))
+      return FALSE;
+    fan_in = units;
+  }
+  return TRUE;
+}
+
+static gboolean write_optimizer(hid_t root, const nnlab_model_file *f,
+                                GError **error) {
+  const nnlab_checkpoint *c = f->checkpoint;
+  AUTO_GROUP group = new_group(root, "optimizer", error);
+  if (group < 0 || !write_plugin_attrs(group, &c->optimizer, error))
+    return FALSE;
+  for (size_t i = 0; i < c->n_slots; i++)
+    if (!write_param_tree(group, c->optimizer.info->optimizer.slot_names[i],
+                          f->model, c->slots[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean write_trainer(hid_t root, const nnlab_model_file *f,
+                              GError **error) {
+  const nnlab_checkpoint *c = f->checkpoint;
+  const nnlab_trainer_state *s = &c->state;
+  AUTO_GROUP group = new_group(root, "trainer", error);
+  hsize_t rng_dims[1] = {4};
+  return group >= 0 && h5_write_uint64(group, "step", s->step, error) &&
+         h5_write_uint64(group, "epochs_done", s->epochs_done, error) &&
+         h5_write_uint64(group, "best_epoch", s->best_epoch, error) &&
+         h5_write_double(group, "best_val_loss", s->best_val_loss, error) &&
+         h5_write_uint64(group, "stopped_early", s->stopped_early, error) &&
+         h5_write_double(group, "base_lr", s->schedule.base_lr, error) &&
+         h5_write_double(group, "plateau_lr", s->schedule.plateau_lr, error) &&
+         h5_write_double(group, "plateau_best_loss", s->schedule.best_loss,
+                         error) &&
+         h5_write_uint64(group, "plateau_bad_epochs", s->schedule.bad_epochs,
+                         error) &&
+         h5_write_uint64(group, "init_seed", c->init_seed, error) &&
+         h5_write_array(group, "shuffle_rng_state", H5T_NATIVE_UINT64, 1,
+                        rng_dims, s->shuffle_rng.state, error) &&
+         (!c->best_params || write_param_tree(group, "best_params", f->model,
+                                              c->best_params, error)) &&
+         (!c->last_params || write_param_tree(group, "last_params", f->model,
+                                              c->last_params, error));
+}
+
 static gboolean write_root(hid_t root, const nnlab_model_file *f,
                            GError **error) {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -147,17 +215,19 @@ static gboolean write_root(hid_t root, const nnlab_model_file *f,
   gboolean ok =
       h5_attr_write_string(root, "format", NNLAB_MODEL_FORMAT, error) &&
       h5_attr_write_int(root, "format_version", NNLAB_MODEL_FORMAT_VERSION,
-                           error) &&
+                        error) &&
       h5_attr_write_string(root, "nnlab_version", nnlab_version(), error) &&
       h5_attr_write_string(root, "created", created, error) &&
       h5_attr_write_string(root, "task", nnlab_task_name(f->task), error) &&
       h5_write_uint64(root, "n_classes", f->n_classes, error) &&
       (!f->class_names ||
        h5_attr_write_strings(root, "class_names",
-                                (const char *const *)f->class_names,
-                                g_strv_length(f->class_names), error)) &&
+                             (const char *const *)f->class_names,
+                             g_strv_length(f->class_names), error)) &&
       (!f->config_text ||
-       h5_attr_write_string(root, "config", f->config_text, error));
+       h5_attr_write_string(root, "config", f->config_text, error)) &&
+      (!f->config_path ||
+       h5_attr_write_string(root, "config_path", f->config_path, error));
   if (!ok) return FALSE;
   loss = new_group(root, "loss", error);
   return loss >= 0 && write_plugin_attrs(loss, &f->loss, error);
@@ -174,10 +244,12 @@ static gboolean write_model_file(const char *path, const void *data,
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot create file");
     return FALSE;
   }
-  gboolean ok = write_root(file, f, error) &&
-                write_layers(file, f->model, error) &&
-                write_standardization(file, f->model, error) &&
-                write_split(file, f, error) && write_history(file, f, error);
+  gboolean ok =
+      write_root(file, f, error) && write_layers(file, f->model, error) &&
+      write_standardization(file, f->model, error) &&
+      write_split(file, f, error) && write_history(file, f, error) &&
+      (!f->checkpoint ||
+       (write_optimizer(file, f, error) && write_trainer(file, f, error)));
   if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 && ok) {
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot flush the file");
     ok = FALSE;

@@ -19,6 +19,10 @@ struct nnlab_trainer {
   GArray *history;    /* nnlab_epoch_record */
   float *backup;      /* parameters before the current step */
   float *best_params; /* early stopping */
+  /* After early stopping put the best weights in the model, the weights
+   * training reached, to continue from. */
+  float *last_params;
+  gboolean holds_best;
   nnlab_progress_fn progress;
   void *progress_data;
   nnlab_epoch_hook epoch_hook;
@@ -72,7 +76,10 @@ nnlab_trainer *nnlab_trainer_new(nnlab_model *model,
   if (!trainer->backup) goto fail;
   if (config->early_stopping_patience) {
     trainer->best_params = nnlab_alloc_floats(n, "best parameters", error);
-    if (!trainer->best_params) goto fail;
+    trainer->last_params = trainer->best_params
+                               ? nnlab_alloc_floats(n, "last parameters", error)
+                               : NULL;
+    if (!trainer->last_params) goto fail;
   }
   return trainer;
 fail:
@@ -87,6 +94,7 @@ void nnlab_trainer_free(nnlab_trainer *trainer) {
   for (size_t i = 0; i < trainer->n_slots; i++) nnlab_free(trainer->slots[i]);
   nnlab_free(trainer->backup);
   nnlab_free(trainer->best_params);
+  nnlab_free(trainer->last_params);
   g_array_unref(trainer->history);
   g_free(trainer);
 }
@@ -133,6 +141,18 @@ float *nnlab_trainer_slot(nnlab_trainer *trainer, size_t index) {
 
 float *nnlab_trainer_best_params(nnlab_trainer *trainer) {
   return trainer->best_params;
+}
+
+const float *nnlab_trainer_last_params(const nnlab_trainer *trainer) {
+  return trainer->holds_best ? trainer->last_params : NULL;
+}
+
+void nnlab_trainer_set_last_params(nnlab_trainer *trainer,
+                                   const float *params) {
+  if (!trainer->last_params) return;
+  memcpy(trainer->last_params, params,
+         nnlab_model_n_params(trainer->model) * sizeof(float));
+  trainer->holds_best = TRUE;
 }
 
 void nnlab_trainer_set_progress(nnlab_trainer *trainer,
@@ -436,6 +456,11 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
                 "the training data has no rows");
     return FALSE;
   }
+  if (t->holds_best) {
+    memcpy(nnlab_model_params(model), t->last_params,
+           nnlab_model_n_params(model) * sizeof(float));
+    t->holds_best = FALSE;
+  }
   size_t n = train->n_rows, d = train->n_features;
   size_t k = nnlab_model_n_outputs(model);
   size_t batch = t->config.batch_size == 0 ? n : MIN(t->config.batch_size, n);
@@ -500,9 +525,12 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
     }
     metrics_accumulator_clear(&acc);
   }
-  if (t->config.early_stopping_patience && t->state.best_epoch > 0 && ok)
-    memcpy(nnlab_model_params(model), t->best_params,
-           nnlab_model_n_params(model) * sizeof(float));
+  if (t->config.early_stopping_patience && t->state.best_epoch > 0 && ok) {
+    size_t bytes = nnlab_model_n_params(model) * sizeof(float);
+    memcpy(t->last_params, nnlab_model_params(model), bytes);
+    memcpy(nnlab_model_params(model), t->best_params, bytes);
+    t->holds_best = TRUE;
+  }
   nnlab_free(order);
   nnlab_free(standardized);
   batch_buffers_clear(&b);

@@ -34,6 +34,10 @@ NNLAB_API const char *nnlab_kind_name(nnlab_plugin_kind kind);
 NNLAB_API gboolean nnlab_kind_from_name(const char *name,
                                         nnlab_plugin_kind *kind);
 
+/* HDF5 prints its own error stack to stderr when this is on (--verbose);
+ * by default nnlab's one-line errors are all a user sees. */
+NNLAB_API void nnlab_show_hdf5_errors(gboolean show);
+
 /* Short text for a plugin status code. */
 NNLAB_API const char *nnlab_status_message(nnlab_status status);
 

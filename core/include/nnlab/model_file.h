@@ -13,6 +13,20 @@ G_BEGIN_DECLS
 #define NNLAB_MODEL_FORMAT "nnlab-model"
 #define NNLAB_MODEL_FORMAT_VERSION 1
 
+/* What a checkpoint adds to a model file: enough to resume training
+ * exactly. */
+typedef struct nnlab_checkpoint {
+  nnlab_component optimizer; /* lr holds the last epoch's rate */
+  size_t n_slots;
+  float *slots[NNLAB_MAX_SLOTS]; /* laid out like the parameters */
+  float *best_params;            /* early stopping's best, or NULL */
+  /* The weights to continue training from when /layers holds early
+   * stopping's best instead, or NULL. */
+  float *last_params;
+  nnlab_trainer_state state;
+  uint64_t init_seed; /* the seed the weights were initialized from */
+} nnlab_checkpoint;
+
 typedef struct nnlab_model_file {
   nnlab_model *model;
   nnlab_component loss;
@@ -21,7 +35,8 @@ typedef struct nnlab_model_file {
   char **class_names; /* NULL-terminated, or NULL */
 
   /* How the data was split, so eval --split scores the same rows. */
-  char *data_path; /* as given to training, or NULL */
+  char *data_path;   /* absolute, or NULL */
+  char *data_digest; /* nnlab_dataset_digest of the data, or NULL */
   uint64_t data_rows;
   nnlab_split_config split_config;
   nnlab_split split;
@@ -29,6 +44,9 @@ typedef struct nnlab_model_file {
   nnlab_epoch_record *history;
   size_t n_epochs;
   char *config_text; /* or NULL */
+  char *config_path; /* where the config was read from, or NULL */
+
+  nnlab_checkpoint *checkpoint; /* NULL in a plain model file */
 
   /* Loading notes, e.g. a plugin present in another version. */
   char **warnings; /* NULL-terminated */

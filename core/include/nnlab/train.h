@@ -141,6 +141,13 @@ NNLAB_API size_t nnlab_trainer_n_slots(const nnlab_trainer *trainer);
 NNLAB_API float *nnlab_trainer_slot(nnlab_trainer *trainer, size_t index);
 /* Early stopping's best parameters, or NULL without early stopping. */
 NNLAB_API float *nnlab_trainer_best_params(nnlab_trainer *trainer);
+/* When fit has ended by putting the best parameters in the model: the
+ * parameters training had reached, which the next fit continues from.
+ * NULL otherwise. */
+NNLAB_API const float *nnlab_trainer_last_params(const nnlab_trainer *trainer);
+/* Restores that situation from a checkpoint (early stopping only). */
+NNLAB_API void nnlab_trainer_set_last_params(nnlab_trainer *trainer,
+                                             const float *params);
 /* The epoch whose weights the model holds after early stopping, else the
  * last epoch trained. */
 NNLAB_API size_t nnlab_trainer_best_epoch(const nnlab_trainer *trainer);

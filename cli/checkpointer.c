@@ -1,0 +1,67 @@
+#include "checkpointer.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+gboolean checkpointer_init(checkpointer *c, const nnlab_run *run,
+                           const char *out_dir, size_t every, size_t keep,
+                           GError **error) {
+  c->run = run;
+  c->every = every;
+  c->keep = MAX(keep, 1);
+  c->best_val_loss = INFINITY;
+  c->directory = g_build_filename(out_dir, "checkpoints", NULL);
+  if (every && g_mkdir_with_parents(c->directory, 0777) != 0) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s: %s", c->directory,
+                g_strerror(errno));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void checkpointer_clear(checkpointer *c) {
+  g_clear_pointer(&c->directory, g_free);
+}
+
+static gint compare_names(gconstpointer a, gconstpointer b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Deletes the oldest epoch-*.h5 files beyond the newest keep. */
+static void prune(const checkpointer *c) {
+  g_autoptr(GDir) dir = g_dir_open(c->directory, 0, NULL);
+  if (!dir) return;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  const char *name;
+  while ((name = g_dir_read_name(dir)))
+    if (g_str_has_prefix(name, "epoch-") && g_str_has_suffix(name, ".h5"))
+      g_ptr_array_add(names, g_strdup(name));
+  g_ptr_array_sort(names, compare_names);
+  for (guint i = 0; i + c->keep < names->len; i++) {
+    g_autofree char *path =
+        g_build_filename(c->directory, g_ptr_array_index(names, i), NULL);
+    g_unlink(path);
+  }
+}
+
+gboolean checkpointer_epoch_done(nnlab_trainer *trainer,
+                                 const nnlab_epoch_record *record,
+                                 void *user_data, GError **error) {
+  (void)trainer;
+  checkpointer *c = user_data;
+  if (!c->every || record->epoch % c->every != 0) return TRUE;
+  nnlab_model_file file = nnlab_run_describe(c->run);
+  g_autofree char *name = g_strdup_printf("epoch-%06zu.h5", record->epoch);
+  g_autofree char *path = g_build_filename(c->directory, name, NULL);
+  if (!nnlab_model_file_save(&file, path, error)) return FALSE;
+  prune(c);
+  if (!isnan(record->val.loss) && record->val.loss < c->best_val_loss) {
+    c->best_val_loss = record->val.loss;
+    g_autofree char *best = g_build_filename(c->directory, "best.h5", NULL);
+    if (!nnlab_model_file_save(&file, best, error)) return FALSE;
+  }
+  return TRUE;
+}
