@@ -6,6 +6,7 @@ packages=(
   meson ninja-build pkg-config gcc
   libglib2.0-dev libjson-glib-dev libhdf5-dev hdf5-tools libcmocka-dev zlib1g-dev
   python3-h5py
+  clang libclang-rt-14-dev valgrind
 )
 
 missing=()
