@@ -3,6 +3,7 @@
 
 #include <nnlab/registry.h>
 
+#include "plugin_trust.h"
 #include "plugin_validate.h"
 #include "suggest.h"
 
@@ -63,7 +64,8 @@ static const nnlab_plugin *find_usable(const nnlab_registry *registry,
  * never closed: descriptors point into the library. */
 static void load_plugin(nnlab_registry *registry, const char *path) {
   g_autoptr(GError) error = NULL;
-  if (!nnlab_validate_elf(path, &error)) {
+  if (!nnlab_plugin_path_trusted(path, &error) ||
+      !nnlab_validate_elf(path, &error)) {
     add_broken(registry, path, error->message);
     return;
   }
@@ -125,6 +127,10 @@ static void scan_directory(nnlab_registry *registry, const char *dir) {
     warn(registry, "%s: cannot read plugin directory: %s", dir, error->message);
     return;
   }
+  if (!nnlab_plugin_path_trusted(dir, &error)) {
+    warn(registry, "%s: plugin directory %s; skipped", dir, error->message);
+    return;
+  }
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
   const char *name;
   while ((name = g_dir_read_name(listing)))
@@ -149,16 +155,32 @@ nnlab_registry *nnlab_registry_new(const char *const *dirs) {
 
 nnlab_registry *nnlab_registry_new_default(void) {
   g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
+  GList *relative = NULL;
   const char *env = g_getenv("NNLAB_PLUGIN_PATH");
   if (env) {
     g_auto(GStrv) parts = g_strsplit(env, ":", -1);
-    for (int i = 0; parts[i]; i++)
-      if (parts[i][0]) g_ptr_array_add(dirs, g_strdup(parts[i]));
+    for (int i = 0; parts[i]; i++) {
+      if (!parts[i][0]) continue; /* an empty entry must not mean "." */
+      if (!g_path_is_absolute(parts[i])) {
+        relative = g_list_append(relative, g_strdup(parts[i]));
+        continue;
+      }
+      g_ptr_array_add(dirs, g_strdup(parts[i]));
+    }
   }
   g_auto(GStrv) builtin = nnlab_builtin_plugin_dirs();
   for (int i = 0; builtin[i]; i++) g_ptr_array_add(dirs, g_strdup(builtin[i]));
   g_ptr_array_add(dirs, NULL);
-  return nnlab_registry_new((const char *const *)dirs->pdata);
+  nnlab_registry *registry =
+      nnlab_registry_new((const char *const *)dirs->pdata);
+  /* Relative entries would load code from wherever nnlab is started. */
+  for (GList *l = relative; l; l = l->next)
+    warn(registry,
+         "%s: relative directory in NNLAB_PLUGIN_PATH ignored (plugins "
+         "load only from absolute paths, never the current directory)",
+         (const char *)l->data);
+  g_list_free_full(relative, g_free);
+  return registry;
 }
 
 void nnlab_registry_free(nnlab_registry *registry) {

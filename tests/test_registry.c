@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <glib/gstdio.h>
 
 #include <nnlab/nnlab.h>
 
@@ -164,6 +165,70 @@ static void test_plugin_path_environment_comes_first(void **state) {
   unsetenv("NNLAB_PLUGIN_PATH");
 }
 
+/* A private copy of the test relu plugin in a fresh directory. */
+static char *copy_plugin_to_temp_dir(char **file) {
+  char *dir = g_dir_make_tmp("nnlab-trust-XXXXXX", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  assert_true(g_file_get_contents(BROKEN_PLUGIN_DIR "/relu.so", &contents,
+                                  &length, NULL));
+  *file = g_build_filename(dir, "relu.so", NULL);
+  assert_true(g_file_set_contents(*file, contents, (gssize)length, NULL));
+  g_chmod(*file, 0755);
+  return dir;
+}
+
+static void remove_temp_plugin(char *dir, char *file) {
+  g_remove(file);
+  g_rmdir(dir);
+  g_free(file);
+  g_free(dir);
+}
+
+static void test_plugins_writable_by_others_are_refused(void **state) {
+  (void)state;
+  char *file = NULL;
+  char *dir = copy_plugin_to_temp_dir(&file);
+  const char *const dirs[] = {dir, NULL};
+
+  g_chmod(file, 0757);
+  nnlab_registry *registry = nnlab_registry_new(dirs);
+  assert_contains(warning_for(registry, "relu.so"),
+                  "refused: it is writable by every user");
+  assert_null(
+      nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION, "relu", NULL));
+  nnlab_registry_free(registry);
+
+  g_chmod(file, 0755);
+  g_chmod(dir, 0777);
+  registry = nnlab_registry_new(dirs);
+  assert_contains(warning_for(registry, dir),
+                  "plugin directory refused: it is writable by every user");
+  nnlab_registry_free(registry);
+
+  /* The documented, unsafe override. */
+  g_setenv("NNLAB_ALLOW_INSECURE_PLUGINS", "1", TRUE);
+  registry = nnlab_registry_new(dirs);
+  assert_non_null(
+      nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION, "relu", NULL));
+  nnlab_registry_free(registry);
+  g_unsetenv("NNLAB_ALLOW_INSECURE_PLUGINS");
+  g_chmod(dir, 0700);
+  remove_temp_plugin(dir, file);
+}
+
+static void test_relative_plugin_path_entries_are_ignored(void **state) {
+  (void)state;
+  g_setenv("NNLAB_PLUGIN_PATH", "plugins::" BROKEN_PLUGIN_DIR, TRUE);
+  nnlab_registry *registry = nnlab_registry_new_default();
+  const char *const *path = nnlab_registry_search_path(registry);
+  assert_string_equal(path[0], BROKEN_PLUGIN_DIR);
+  assert_contains(warning_for(registry, "plugins"),
+                  "relative directory in NNLAB_PLUGIN_PATH ignored");
+  nnlab_registry_free(registry);
+  g_unsetenv("NNLAB_PLUGIN_PATH");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_builtin_plugins_load_cleanly),
@@ -176,6 +241,8 @@ int main(void) {
       cmocka_unit_test(test_other_plugins_stay_usable),
       cmocka_unit_test(test_unknown_name_suggests_nearest_and_lists_path),
       cmocka_unit_test(test_plugin_path_environment_comes_first),
+      cmocka_unit_test(test_plugins_writable_by_others_are_refused),
+      cmocka_unit_test(test_relative_plugin_path_entries_are_ignored),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
