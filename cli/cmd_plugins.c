@@ -8,8 +8,12 @@
 static gboolean as_json = FALSE;
 static char *kind_filter = NULL;
 
+static double timeout_seconds = 10;
+
 static GOptionEntry entries[] = {
     {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON", NULL},
+    {"timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout_seconds,
+     "check: give up on a plugin after this many seconds (default 10)", "S"},
     {"kind", 'k', 0, G_OPTION_ARG_STRING, &kind_filter,
      "Only plugins of this kind (activation, loss, optimizer)", "KIND"},
     G_OPTION_ENTRY_NULL};
@@ -200,16 +204,64 @@ static void show_text(const nnlab_plugin *plugin) {
   }
 }
 
+/* nnlab plugins check: the battery in a child process. */
+static int check_plugin(const char *target) {
+  nnlab_check_report *report =
+      nnlab_plugin_check_isolated(target, timeout_seconds);
+  if (as_json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    add_string(b, "plugin", report->plugin);
+    json_builder_set_member_name(b, "passed");
+    json_builder_add_boolean_value(b, report->passed);
+    add_string(b, "failure", report->failure);
+    json_builder_set_member_name(b, "checks");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < report->checks->len; i++) {
+      const nnlab_check *c = &g_array_index(report->checks, nnlab_check, i);
+      json_builder_begin_object(b);
+      add_string(b, "name", c->name);
+      json_builder_set_member_name(b, "passed");
+      json_builder_add_boolean_value(b, c->passed);
+      add_string(b, "detail", c->detail);
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    print_json(b);
+  } else {
+    printf("checking %s\n", report->plugin);
+    size_t failed = 0;
+    for (guint i = 0; i < report->checks->len; i++) {
+      const nnlab_check *c = &g_array_index(report->checks, nnlab_check, i);
+      failed += !c->passed;
+      printf("  %s  %s%s%s\n", c->passed ? "pass" : "FAIL", c->name,
+             c->detail ? ": " : "", c->detail ? c->detail : "");
+    }
+    if (report->failure) printf("  FAIL  %s\n", report->failure);
+    printf("%s: %zu of %u checks failed%s\n",
+           report->passed ? "passed" : "FAILED", failed, report->checks->len,
+           report->failure ? ", and the plugin did not finish" : "");
+  }
+  int status = report->passed ? 0 : 1;
+  nnlab_check_report_free(report);
+  return status;
+}
+
 int cmd_plugins(int argc, char **argv) {
-  g_autoptr(GOptionContext) context =
-      g_option_context_new("[show NAME] - list plugins or show one");
+  g_autoptr(GOptionContext) context = g_option_context_new(
+      "[show NAME | check NAME|FILE.so] - list, show or test plugins");
   g_option_context_add_main_entries(context, entries, NULL);
   g_option_context_set_description(
       context,
       "Without arguments, lists every plugin file found: kind, name, version,\n"
       "description and file, then the files that could not be loaded and "
       "why.\n'show NAME' prints a plugin's hyperparameters with type, "
-      "default,\nrange and help.\n");
+      "default,\nrange and help. 'check' runs the standard battery for the "
+      "plugin's kind\n(finite differences, extremes, determinism, in-place "
+      "safety, an optimizer\non a quadratic) in a child process, so a plugin "
+      "that crashes or hangs is\nreported, not fatal; exit status 1 when a "
+      "check fails.\n");
   if (!parse_options(context, &argc, &argv)) return 2;
   nnlab_plugin_kind kind = 0;
   if (kind_filter && !nnlab_kind_from_name(kind_filter, &kind)) {
@@ -220,12 +272,14 @@ int cmd_plugins(int argc, char **argv) {
     return 2;
   }
   gboolean show = argc >= 2 && strcmp(argv[1], "show") == 0;
-  if ((show && argc != 3) || (!show && argc != 1)) {
+  gboolean check = argc >= 2 && strcmp(argv[1], "check") == 0;
+  if (((show || check) && argc != 3) || (!show && !check && argc != 1)) {
     fprintf(stderr,
-            "nnlab: error: expected 'nnlab plugins' or 'nnlab plugins show "
-            "NAME' (try --help)\n");
+            "nnlab: error: expected 'nnlab plugins', 'nnlab plugins show "
+            "NAME' or 'nnlab plugins check NAME|FILE.so' (try --help)\n");
     return 2;
   }
+  if (check) return check_plugin(argv[2]);
   /* The listing shows the problems itself, so warnings would repeat it. */
   nnlab_registry *registry = open_registry(!show || as_json);
   int status = 0;

@@ -149,7 +149,12 @@ nnlab_registry *nnlab_registry_new(const char *const *dirs) {
   registry->plugins = g_ptr_array_new_with_free_func(plugin_free);
   registry->warnings = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(registry->warnings, NULL);
-  for (size_t i = 0; dirs && dirs[i]; i++) scan_directory(registry, dirs[i]);
+  for (size_t i = 0; dirs && dirs[i]; i++) {
+    if (g_file_test(dirs[i], G_FILE_TEST_IS_REGULAR))
+      load_plugin(registry, dirs[i]);
+    else
+      scan_directory(registry, dirs[i]);
+  }
   return registry;
 }
 

@@ -5,6 +5,7 @@
 #include <nnlab/common.h>
 #include <nnlab/dataset.h>
 #include <nnlab/hparams.h>
+#include <nnlab/plugin_check.h>
 #include <nnlab/registry.h>
 #include <nnlab/component.h>
 #include <nnlab/config.h>

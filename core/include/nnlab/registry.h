@@ -14,7 +14,8 @@ typedef struct nnlab_plugin nnlab_plugin;
 /* Scans $NNLAB_PLUGIN_PATH (colon-separated) first, then the built-in
  * plugin directories. Never fails: problems become warnings. */
 NNLAB_API nnlab_registry *nnlab_registry_new_default(void);
-/* Scans exactly the given NULL-terminated list of directories, in order. */
+/* Scans exactly the given NULL-terminated list of directories, in order;
+ * an entry that is a file is loaded as one plugin. */
 NNLAB_API nnlab_registry *nnlab_registry_new(const char *const *dirs);
 NNLAB_API void nnlab_registry_free(nnlab_registry *registry);
 
