@@ -5,6 +5,8 @@
 
 #include <nnlab/registry.h>
 
+#include "plugin_scan.h"
+
 static const char *const kind_dirs[] = {"activations", "losses", "optimizers"};
 
 /* Where this copy of libnnlab.so lives, resolved through symlinks. */
@@ -38,4 +40,11 @@ char **nnlab_builtin_plugin_dirs(void) {
   for (size_t i = 0; i < G_N_ELEMENTS(kind_dirs); i++)
     dirs[i] = g_build_filename(root, kind_dirs[i], NULL);
   return dirs;
+}
+
+char *nnlab_plugin_scanner_path(void) {
+  g_autofree char *lib_dir = library_dir();
+  if (lib_dir && same_directory(lib_dir, NNLAB_BUILD_CORE_DIR))
+    return g_build_filename(NNLAB_BUILD_CORE_DIR, "nnlab-plugin-scanner", NULL);
+  return g_build_filename(lib_dir ? lib_dir : ".", NNLAB_SCANNER_SUBPATH, NULL);
 }

@@ -3,6 +3,7 @@
 
 #include <nnlab/registry.h>
 
+#include "plugin_scan.h"
 #include "plugin_trust.h"
 #include "plugin_validate.h"
 #include "suggest.h"
@@ -64,8 +65,7 @@ static const nnlab_plugin *find_usable(const nnlab_registry *registry,
  * never closed: descriptors point into the library. */
 static void load_plugin(nnlab_registry *registry, const char *path) {
   g_autoptr(GError) error = NULL;
-  if (!nnlab_plugin_path_trusted(path, &error) ||
-      !nnlab_validate_elf(path, &error)) {
+  if (!nnlab_validate_elf(path, &error)) {
     add_broken(registry, path, error->message);
     return;
   }
@@ -118,9 +118,10 @@ static gint compare_strings(gconstpointer a, gconstpointer b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Loads every *.so in dir, in name order so results do not depend on the
- * file system's listing order. */
-static void scan_directory(nnlab_registry *registry, const char *dir) {
+/* Adds every *.so in dir to candidates, in name order so results do not
+ * depend on the file system's listing order. */
+static void scan_directory(nnlab_registry *registry, const char *dir,
+                           GPtrArray *candidates) {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) listing = g_dir_open(dir, 0, &error);
   if (!listing) {
@@ -137,9 +138,11 @@ static void scan_directory(nnlab_registry *registry, const char *dir) {
     if (g_str_has_suffix(name, ".so")) g_ptr_array_add(names, g_strdup(name));
   g_ptr_array_sort(names, compare_strings);
   for (guint i = 0; i < names->len; i++) {
-    g_autofree char *path =
-        g_build_filename(dir, g_ptr_array_index(names, i), NULL);
-    if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) load_plugin(registry, path);
+    char *path = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+      g_ptr_array_add(candidates, path);
+    else
+      g_free(path);
   }
 }
 
@@ -149,11 +152,37 @@ nnlab_registry *nnlab_registry_new(const char *const *dirs) {
   registry->plugins = g_ptr_array_new_with_free_func(plugin_free);
   registry->warnings = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(registry->warnings, NULL);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; dirs && dirs[i]; i++) {
     if (g_file_test(dirs[i], G_FILE_TEST_IS_REGULAR))
-      load_plugin(registry, dirs[i]);
+      g_ptr_array_add(candidates, g_strdup(dirs[i]));
     else
-      scan_directory(registry, dirs[i]);
+      scan_directory(registry, dirs[i], candidates);
+  }
+  /* No code runs from a file another user could have changed, not even in
+   * the scanner; files that crash or hang the scanner never load here. */
+  g_autoptr(GHashTable) refused =
+      g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GPtrArray) trusted = g_ptr_array_new();
+  for (guint i = 0; i < candidates->len; i++) {
+    char *path = g_ptr_array_index(candidates, i);
+    GError *error = NULL;
+    if (nnlab_plugin_path_trusted(path, &error)) {
+      g_ptr_array_add(trusted, path);
+    } else {
+      g_hash_table_insert(refused, path, g_strdup(error->message));
+      g_error_free(error);
+    }
+  }
+  g_autoptr(GHashTable) broken = plugin_scan(trusted);
+  for (guint i = 0; i < candidates->len; i++) {
+    const char *path = g_ptr_array_index(candidates, i);
+    const char *reason = g_hash_table_lookup(refused, path);
+    if (!reason) reason = g_hash_table_lookup(broken, path);
+    if (reason)
+      add_broken(registry, path, reason);
+    else
+      load_plugin(registry, path);
   }
   return registry;
 }

@@ -52,7 +52,7 @@ check("a crash is reported with the check it happened in", status == 1
 
 status, report = plugin_check(path("hanging"), "--timeout", "1")
 check("a hang is cut off at the timeout", status == 1
-      and (report.get("failure") or "").startswith("hung: no answer within 1 s"),
+      and (report.get("failure") or "").startswith("hung (no answer within 1 s)"),
       str(report.get("failure")))
 
 status, report = plugin_check(path("garbage"))

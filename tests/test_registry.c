@@ -229,6 +229,32 @@ static void test_relative_plugin_path_entries_are_ignored(void **state) {
   g_unsetenv("NNLAB_PLUGIN_PATH");
 }
 
+/* The scanner runs in its own process: a plugin that crashes when loaded
+ * is reported and cached as broken, and this process goes on. */
+static void test_plugin_crashing_on_load_is_reported(void **state) {
+  (void)state;
+  g_autofree char *cache =
+      g_build_filename(g_get_tmp_dir(), "nnlab-scan-test.ini", NULL);
+  g_remove(cache);
+  g_setenv("NNLAB_PLUGIN_CACHE", cache, TRUE);
+  const char *const dirs[] = {CRASH_ON_LOAD_DIR, NULL};
+  nnlab_registry *registry = nnlab_registry_new(dirs);
+  assert_contains(warning_for(registry, "crash_on_load.so"),
+                  "crashed with Segmentation fault while loading in the "
+                  "plugin scanner");
+  nnlab_registry_free(registry);
+  /* The verdict is cached by path, size and mtime. */
+  g_autofree char *contents = NULL;
+  assert_true(g_file_get_contents(cache, &contents, NULL, NULL));
+  assert_contains(contents, "crash_on_load.so]");
+  assert_contains(contents, "broken=crashed with Segmentation fault");
+  registry = nnlab_registry_new(dirs);
+  assert_contains(warning_for(registry, "crash_on_load.so"), "crashed with");
+  nnlab_registry_free(registry);
+  g_remove(cache);
+  g_unsetenv("NNLAB_PLUGIN_CACHE");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_builtin_plugins_load_cleanly),
@@ -243,6 +269,7 @@ int main(void) {
       cmocka_unit_test(test_plugin_path_environment_comes_first),
       cmocka_unit_test(test_plugins_writable_by_others_are_refused),
       cmocka_unit_test(test_relative_plugin_path_entries_are_ignored),
+      cmocka_unit_test(test_plugin_crashing_on_load_is_reported),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
