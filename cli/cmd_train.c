@@ -12,6 +12,7 @@
 #include "metrics_output.h"
 #include "model_loading.h"
 #include "progress.h"
+#include "run_lock.h"
 
 typedef struct train_options {
   char **overrides;
@@ -209,6 +210,7 @@ int cmd_train(int argc, char **argv) {
   g_autofree char *model_path = g_build_filename(out_dir, "model.h5", NULL);
   nnlab_run *run = start_run(&o, config_path, registry, &config, &error);
   if (!run || !prepare_out_dir(out_dir, &error) ||
+      !run_lock_acquire(out_dir, &error) ||
       !checkpointer_init(&saver, run, out_dir, (size_t)o.checkpoint_every,
                          (size_t)o.keep, &error)) {
     status = report_error(error);

@@ -114,6 +114,28 @@ result = run("eval", model, boston, "--split", "test")
 check("the wrong dataset is refused", result.returncode == 1
       and ("features" in result.stderr or "rows" in result.stderr), result.stderr)
 
+# Two trainings on one run directory: the second refuses, nothing written.
+locked = os.path.join(work, "locked")
+first = subprocess.Popen([nnlab, "train", config, "--out", locked, "--quiet",
+                          "--epochs", "100000"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+try:
+    lock_file = os.path.join(locked, ".lock")
+    for _ in range(200):
+        if os.path.exists(lock_file) and open(lock_file).read().strip():
+            break
+        subprocess.run(["sleep", "0.05"])
+    second = run("train", config, "--out", locked, "--quiet")
+    check("a second train on the same run directory is refused",
+          second.returncode == 1 and f"another nnlab train (pid {first.pid})"
+          in second.stderr and second.stderr.count("\n") == 1, second.stderr)
+    check("and writes nothing", not os.path.exists(os.path.join(locked, "model.h5")))
+finally:
+    first.kill()
+    first.wait()
+after_kill = run("train", config, "--out", locked, "--quiet")
+check("a killed run leaves no stale lock", after_kill.returncode == 0, after_kill.stderr)
+
 if failures:
     print("\n".join(["failures:"] + failures), file=sys.stderr)
     sys.exit(1)
