@@ -5,7 +5,8 @@ set -euo pipefail
 packages=(
   meson ninja-build pkg-config gcc
   libglib2.0-dev libjson-glib-dev libhdf5-dev hdf5-tools libcmocka-dev zlib1g-dev
-  python3-h5py
+  libplplot-dev plplot-driver-cairo
+  python3-h5py python3-matplotlib
   clang libclang-rt-14-dev valgrind
 )
 

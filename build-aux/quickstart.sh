@@ -17,3 +17,8 @@ echo
 echo "== Boston housing: linear regression, then a 13-64-64-1 network"
 $nnlab train examples/boston-linear.ini --quiet
 $nnlab train examples/boston.ini
+echo
+echo "== Batch, stochastic and mini-batch gradient descent compared over 5 seeds"
+$nnlab compare examples/compare-batch-size.ini --out runs/compare-batch-size
+echo
+echo "The loss curves are plotted in runs/compare-batch-size/val_loss.png and train_loss.png."

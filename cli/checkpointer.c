@@ -6,6 +6,27 @@
 
 #include <glib/gstdio.h>
 
+/* A temporary of an atomic save: ".NAME.h5.XXXXXX" (see atomic_file.c). */
+static gboolean is_temporary(const char *name) {
+  const char *h5 = g_strrstr(name, ".h5.");
+  return name[0] == '.' && h5 && strlen(h5) == strlen(".h5.XXXXXX") &&
+         (g_str_has_prefix(name, ".epoch-") ||
+          g_str_has_prefix(name, ".best.h5.") ||
+          g_str_has_prefix(name, ".model.h5."));
+}
+
+/* Deletes the temporaries that a killed run left in directory. Nothing
+ * else writes there while this process holds the run lock. */
+static void remove_stale_temporaries(const char *directory) {
+  g_autoptr(GDir) dir = g_dir_open(directory, 0, NULL);
+  const char *name;
+  while (dir && (name = g_dir_read_name(dir))) {
+    if (!is_temporary(name)) continue;
+    g_autofree char *path = g_build_filename(directory, name, NULL);
+    g_unlink(path);
+  }
+}
+
 gboolean checkpointer_init(checkpointer *c, const nnlab_run *run,
                            const char *out_dir, size_t every, size_t keep,
                            GError **error) {
@@ -14,7 +35,10 @@ gboolean checkpointer_init(checkpointer *c, const nnlab_run *run,
   c->keep = MAX(keep, 1);
   c->best_val_loss = INFINITY;
   c->directory = g_build_filename(out_dir, "checkpoints", NULL);
-  if (every && g_mkdir_with_parents(c->directory, 0777) != 0) {
+  remove_stale_temporaries(out_dir);
+  remove_stale_temporaries(c->directory);
+  if (every && (g_mkdir_with_parents(c->directory, 0777) != 0 ||
+                g_access(c->directory, W_OK) != 0)) {
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s: %s", c->directory,
                 g_strerror(errno));
     return FALSE;

@@ -14,7 +14,9 @@ typedef struct checkpointer {
   double best_val_loss;
 } checkpointer;
 
-/* Creates DIR/checkpoints when every > 0. */
+/* Creates DIR/checkpoints when every > 0, and deletes the temporary files
+ * (.epoch-N.h5.XXXXXX, ...) of saves that a killed run left in DIR and
+ * DIR/checkpoints. Call it holding the run lock. */
 gboolean checkpointer_init(checkpointer *c, const nnlab_run *run,
                            const char *out_dir, size_t every, size_t keep,
                            GError **error);

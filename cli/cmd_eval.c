@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "json_output.h"
 #include "metrics_output.h"
+#include "model_loading.h"
 #include "progress.h"
 
 /* The rows of data that make up split_name, as the model recorded them. */
@@ -49,13 +50,17 @@ static nnlab_dataset *select_split(const nnlab_model_file *f,
 
 int cmd_eval(int argc, char **argv) {
   g_autofree char *split = NULL;
-  gboolean json = FALSE;
+  gboolean json = FALSE, strict_versions = FALSE, verbose = FALSE;
   GOptionEntry entries[] = {
       {"split", 0, 0, G_OPTION_ARG_STRING, &split,
        "Rows to score: train, val, test or all (default: test when the "
        "model holds test rows out, else all)",
        "SPLIT"},
       {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {"strict-versions", 0, 0, G_OPTION_ARG_NONE, &strict_versions,
+       "Refuse a model whose plugins are installed in another version", NULL},
+      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+       "Show HDF5's own error messages too", NULL},
       G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) context =
       g_option_context_new("MODEL.h5 [DATA.h5] - loss and metrics of a model");
@@ -79,17 +84,17 @@ int cmd_eval(int argc, char **argv) {
             split);
     return 2;
   }
+  nnlab_show_hdf5_errors(verbose);
   g_autoptr(GError) error = NULL;
   nnlab_registry *registry = open_registry(FALSE);
-  nnlab_model_file *f = nnlab_model_file_load(argv[1], registry, &error);
+  nnlab_model_file *f =
+      load_model_file(argv[1], registry, strict_versions, &error);
   nnlab_dataset *data = NULL, *part = NULL;
   int status = 0;
   if (!f) {
     status = report_error(error);
     goto done;
   }
-  for (size_t i = 0; f->warnings[i]; i++)
-    fprintf(stderr, "nnlab: warning: %s\n", f->warnings[i]);
   const char *data_path = argc == 3 ? argv[2] : f->data_path;
   if (!data_path) {
     fprintf(stderr, "nnlab: error: %s records no dataset; give DATA.h5\n",
@@ -98,8 +103,9 @@ int cmd_eval(int argc, char **argv) {
     goto done;
   }
   const char *split_name = split ? split : (f->split.n_test ? "test" : "all");
-  if (!(data = nnlab_dataset_load(data_path, &error)) ||
-      !(part = select_split(f, data, data_path, split_name, &error))) {
+  if (!(data = nnlab_dataset_load(data_path, &error)) && argc == 2)
+    g_prefix_error(&error, "%s: the dataset it was trained on: ", argv[1]);
+  if (!data || !(part = select_split(f, data, data_path, split_name, &error))) {
     status = report_error(error);
     goto done;
   }

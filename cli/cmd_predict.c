@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "model_loading.h"
 
 /* Inputs as a rows x d matrix, from an nnlab dataset or a CSV file. */
 static float *read_inputs(const char *path, size_t d, size_t *rows,
@@ -47,9 +48,15 @@ static char *format_predictions(const nnlab_model_file *f, const float *out,
 
 int cmd_predict(int argc, char **argv) {
   g_autofree char *out_path = NULL;
-  GOptionEntry entries[] = {{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
-                             "Write the CSV here instead of stdout", "OUT.csv"},
-                            G_OPTION_ENTRY_NULL};
+  gboolean strict_versions = FALSE, verbose = FALSE;
+  GOptionEntry entries[] = {
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
+       "Write the CSV here instead of stdout", "OUT.csv"},
+      {"strict-versions", 0, 0, G_OPTION_ARG_NONE, &strict_versions,
+       "Refuse a model whose plugins are installed in another version", NULL},
+      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+       "Show HDF5's own error messages too", NULL},
+      G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) context = g_option_context_new(
       "MODEL.h5 INPUT.csv|INPUT.h5 - predictions for new inputs");
   g_option_context_add_main_entries(context, entries, NULL);
@@ -66,9 +73,11 @@ int cmd_predict(int argc, char **argv) {
             "--help)\n");
     return 2;
   }
+  nnlab_show_hdf5_errors(verbose);
   g_autoptr(GError) error = NULL;
   nnlab_registry *registry = open_registry(FALSE);
-  nnlab_model_file *f = nnlab_model_file_load(argv[1], registry, &error);
+  nnlab_model_file *f =
+      load_model_file(argv[1], registry, strict_versions, &error);
   int status = 0;
   size_t rows = 0;
   g_autofree float *x = NULL, *out = NULL;

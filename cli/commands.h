@@ -4,8 +4,10 @@
 
 #include <nnlab/nnlab.h>
 
+int cmd_compare(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_train(int argc, char **argv);

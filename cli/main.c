@@ -15,6 +15,10 @@ static const command commands[] = {
     {"train", cmd_train, "train a network from an INI config"},
     {"eval", cmd_eval, "loss and metrics of a model on a dataset split"},
     {"predict", cmd_predict, "outputs of a model for new inputs"},
+    {"compare", cmd_compare,
+     "compare optimizers, learning rates and batch sizes over seeds"},
+    {"inspect", cmd_inspect,
+     "architecture, training state, weight statistics and health hints"},
     {"plugins", cmd_plugins,
      "list plugins, show one, or explain why one is broken"},
 };
@@ -66,6 +70,7 @@ int main(int argc, char **argv) {
     printf("nnlab %s\n", nnlab_version());
     return 0;
   }
+  nnlab_show_hdf5_errors(FALSE); /* commands with --verbose turn it on */
   for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
     if (strcmp(argv[1], commands[i].name) == 0)
       return commands[i].run(argc - 1, argv + 1);

@@ -6,8 +6,9 @@
 
 #include <glib/gstdio.h>
 
-#include "h5_attrs.h"
 #include "dataset_internal.h"
+#include "h5_arrays.h"
+#include "h5_attrs.h"
 
 typedef struct loader {
   const char *path;
@@ -155,7 +156,8 @@ static gboolean open_arrays(loader *ld) {
     g_propagate_prefixed_error(ld->error, limit_error, "%s: ", ld->path);
     return FALSE;
   }
-  return TRUE;
+  return h5_check_stored_size(ld->x, ld->path, "/X", ld->error) &&
+         h5_check_stored_size(ld->y, ld->path, "/y", ld->error);
 }
 
 /* n_classes and class_names; either may be missing if the other is there. */

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "dataset_gzip.h"
 #include "dataset_internal.h"
 
@@ -11,6 +13,9 @@
 #define IDX_LABELS_MAGIC 0x00000801u /* unsigned bytes, 1 dimension */
 #define IDX_DEFAULT_CLASSES 10
 #define READ_BLOCK 65536
+/* Deflate's best compression ratio: a gzip file of n bytes holds at most
+ * this many times n bytes of data. */
+#define DEFLATE_MAX_RATIO 1032
 
 typedef struct idx_file {
   const char *path;
@@ -125,6 +130,27 @@ static gboolean truncated(const idx_file *idx, size_t expected, size_t found,
   return FALSE;
 }
 
+/* Checks that the file can hold the data_bytes its header claims before
+ * anything that size is allocated: a plain file must have them, a gzip
+ * file must be big enough to inflate to them. */
+static gboolean check_claimed_size(const idx_file *idx, size_t data_bytes,
+                                   GError **error) {
+  GStatBuf info;
+  if (g_stat(idx->path, &info) != 0 || info.st_size < 0) return TRUE;
+  size_t file_bytes = (size_t)info.st_size;
+  if (gzdirect(idx->file)) {
+    size_t found =
+        file_bytes > idx->header_bytes ? file_bytes - idx->header_bytes : 0;
+    return data_bytes <= found || truncated(idx, data_bytes, found, error);
+  }
+  if (data_bytes / DEFLATE_MAX_RATIO <= file_bytes) return TRUE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+              "%s: the header claims %zu bytes of data, more than a %zu-byte "
+              "gzip file can hold; are the dimensions right?",
+              idx->path, data_bytes, file_bytes);
+  return FALSE;
+}
+
 /* Reads the pixels block by block straight into the features. */
 static gboolean read_images(idx_file *idx, nnlab_dataset *dataset,
                             gboolean keep_pixel_values, GError **error) {
@@ -208,12 +234,17 @@ static nnlab_dataset *import_files(idx_file *images, idx_file *labels,
   size_t n_rows = images->dims[0];
   size_t n_features = (size_t)images->dims[1] * images->dims[2];
   GError *local = NULL;
+  if (!dataset_check_elements(n_rows, n_features, "images", &local)) {
+    g_propagate_prefixed_error(error, local, "%s: ", images->path);
+    return NULL;
+  }
+  if (!check_claimed_size(images, n_rows * n_features, error) ||
+      !check_claimed_size(labels, n_rows, error))
+    return NULL;
   /* The classes are counted once the labels are read. */
   nnlab_dataset *dataset =
-      dataset_check_elements(n_rows, n_features, "images", &local)
-          ? nnlab_dataset_new(NNLAB_TASK_CLASSIFICATION, n_rows, n_features, 1,
-                              NNLAB_DATASET_MAX_CLASSES, &local)
-          : NULL;
+      nnlab_dataset_new(NNLAB_TASK_CLASSIFICATION, n_rows, n_features, 1,
+                        NNLAB_DATASET_MAX_CLASSES, &local);
   if (!dataset) {
     g_propagate_prefixed_error(error, local, "%s: ", images->path);
     return NULL;

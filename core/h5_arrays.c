@@ -1,5 +1,7 @@
 #include "h5_arrays.h"
 
+#include <string.h>
+
 gboolean h5_write_array(hid_t parent, const char *name, hid_t memory_type,
                         int rank, const hsize_t *dims, const void *data,
                         GError **error) {
@@ -44,11 +46,41 @@ static char *format_dims(int rank, const hsize_t *dims) {
   return g_string_free(text, FALSE);
 }
 
-gboolean h5_read_array(hid_t parent, const char *name, const char *file,
-                       const char *group_path, hid_t memory_type, int rank,
-                       const hsize_t *dims, void *data, GError **error) {
-  hid_t set = open_dataset(parent, name, file, group_path, error);
-  if (set < 0) return FALSE;
+gboolean h5_check_stored_size(hid_t set, const char *file, const char *path,
+                              GError **error) {
+  hid_t space = H5Dget_space(set);
+  hid_t type = H5Dget_type(set);
+  hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+  size_t size = type >= 0 ? H5Tget_size(type) : 0;
+  if (type >= 0) H5Tclose(type);
+  if (space >= 0) H5Sclose(space);
+  guint64 bytes = 0;
+  if (n < 0 || size == 0 ||
+      !g_uint64_checked_mul(&bytes, (guint64)n, (guint64)size)) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "%s: %s: the shape or element type is not valid", file, path);
+    return FALSE;
+  }
+  if (bytes <= H5_UNCHECKED_BYTES) return TRUE;
+  hsize_t stored = H5Dget_storage_size(set), file_size = 0;
+  hid_t file_id = H5Iget_file_id(set);
+  if (file_id >= 0) {
+    if (H5Fget_filesize(file_id, &file_size) < 0) file_size = 0;
+    H5Fclose(file_id);
+  }
+  stored = MIN(stored, file_size);
+  if (bytes / H5_DEFLATE_MAX_RATIO < stored) return TRUE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+              "%s: %s: %lld values of %zu bytes, but the file stores only "
+              "%llu bytes for them (truncated or corrupt?)",
+              file, path, (long long)n, size, (unsigned long long)stored);
+  return FALSE;
+}
+
+/* Checks set's type, shape (rank and dims) and stored size. */
+static gboolean check_array(hid_t set, const char *name, const char *file,
+                            const char *group_path, int rank,
+                            const hsize_t *dims, GError **error) {
   hid_t space = H5Dget_space(set);
   hid_t type = H5Dget_type(set);
   H5T_class_t type_class = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
@@ -68,16 +100,38 @@ gboolean h5_read_array(hid_t parent, const char *name, const char *file,
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                 "%s: %s/%s: expected shape %s, found %s", file, group_path,
                 name, want, got);
-  } else if (H5Dread(set, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) <
-             0) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
-                "%s: %s/%s: cannot read (corrupt file?)", file, group_path,
-                name);
   } else {
-    ok = TRUE;
+    g_autofree char *path = g_strdup_printf("%s/%s", group_path, name);
+    ok = h5_check_stored_size(set, file, path, error);
   }
   if (type >= 0) H5Tclose(type);
   if (space >= 0) H5Sclose(space);
+  return ok;
+}
+
+gboolean h5_check_array(hid_t parent, const char *name, const char *file,
+                        const char *group_path, int rank, const hsize_t *dims,
+                        GError **error) {
+  hid_t set = open_dataset(parent, name, file, group_path, error);
+  if (set < 0) return FALSE;
+  gboolean ok = check_array(set, name, file, group_path, rank, dims, error);
+  H5Dclose(set);
+  return ok;
+}
+
+gboolean h5_read_array(hid_t parent, const char *name, const char *file,
+                       const char *group_path, hid_t memory_type, int rank,
+                       const hsize_t *dims, void *data, GError **error) {
+  hid_t set = open_dataset(parent, name, file, group_path, error);
+  if (set < 0) return FALSE;
+  gboolean ok = check_array(set, name, file, group_path, rank, dims, error);
+  if (ok &&
+      H5Dread(set, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "%s: %s/%s: cannot read (corrupt file?)", file, group_path,
+                name);
+    ok = FALSE;
+  }
   H5Dclose(set);
   return ok;
 }
@@ -91,11 +145,15 @@ gboolean h5_array_length(hid_t parent, const char *name, const char *file,
   gboolean ok = space >= 0 && H5Sget_simple_extent_ndims(space) == 1 &&
                 H5Sget_simple_extent_dims(space, length, NULL) == 1;
   if (space >= 0) H5Sclose(space);
-  H5Dclose(set);
   if (!ok)
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                 "%s: %s/%s: expected a one-dimensional array", file, group_path,
                 name);
+  if (ok) {
+    g_autofree char *path = g_strdup_printf("%s/%s", group_path, name);
+    ok = h5_check_stored_size(set, file, path, error);
+  }
+  H5Dclose(set);
   return ok;
 }
 
@@ -161,8 +219,13 @@ hid_t h5_open_group(hid_t parent, const char *name, const char *file,
                     GError **error) {
   htri_t exists = H5Lexists(parent, name, H5P_DEFAULT);
   hid_t group = exists > 0 ? H5Gopen2(parent, name, H5P_DEFAULT) : -1;
-  if (group < 0)
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: /%s: %s", file,
-                name, exists > 0 ? "not a group" : "missing");
+  if (group < 0) {
+    /* Name the group by its full path: "/layers/3", not "/3". */
+    char base[256] = "";
+    if (H5Iget_name(parent, base, sizeof base) < 0 || strcmp(base, "/") == 0)
+      base[0] = '\0';
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s/%s: %s", file,
+                base, name, exists > 0 ? "not a group" : "missing");
+  }
   return group;
 }

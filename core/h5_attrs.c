@@ -2,11 +2,31 @@
 
 #include <string.h>
 
+#include "h5_heap_check.h"
+
+/* Name lists longer than this are refused before anything is allocated
+ * for them (class names are at most 2^20). */
+#define MAX_STRINGS (1 << 24)
+
 /* Set once by a command-line --verbose before any file is read. */
 static gboolean show_hdf5_errors;
 
 void nnlab_show_hdf5_errors(gboolean show) {
+  /* HDF5's default handler also prints when the library shuts down at
+   * exit (e.g. "infinite loop closing library" after reading a corrupt
+   * file), outside any nnlab call: set it process-wide too. */
+  static gboolean saved;
+  static H5E_auto2_t default_handler;
+  static void *default_data;
+  if (!saved) {
+    H5Eget_auto2(H5E_DEFAULT, &default_handler, &default_data);
+    saved = TRUE;
+  }
   show_hdf5_errors = show;
+  if (show)
+    H5Eset_auto2(H5E_DEFAULT, default_handler, default_data);
+  else
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
 void h5_silence_errors(h5_silence *saved) {
@@ -118,7 +138,10 @@ static char **read_fixed_strings(hid_t attr, hid_t file_type, size_t n) {
   H5Tset_size(memory_type, size);
   H5Tset_strpad(memory_type, H5T_STR_NULLPAD);
   H5Tset_cset(memory_type, H5Tget_cset(file_type));
-  g_autofree char *buffer = g_try_malloc0(MAX(n * size, 1));
+  size_t bytes = 0;
+  g_autofree char *buffer = size && g_size_checked_mul(&bytes, n, size)
+                                ? g_try_malloc0(MAX(bytes, 1))
+                                : NULL;
   char **values = NULL;
   if (buffer && H5Aread(attr, memory_type, buffer) >= 0) {
     values = g_new0(char *, n + 1);
@@ -151,7 +174,19 @@ static gboolean read_any_strings(hid_t object, const char *name,
     close_all(attr, type, space);
     return FALSE;
   }
+  if (n > MAX_STRINGS) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "%s: attribute '%s' holds %lld strings, more than nnlab reads "
+                "(%d)",
+                where, name, (long long)n, MAX_STRINGS);
+    close_all(attr, type, space);
+    return FALSE;
+  }
   *n_values = (size_t)n;
+  if (!h5_check_string_heap(attr, type, *n_values, where, name, error)) {
+    close_all(attr, type, space);
+    return FALSE;
+  }
   *values = H5Tis_variable_str(type) > 0
                 ? read_variable_strings(attr, type, space, *n_values)
                 : read_fixed_strings(attr, type, *n_values);

@@ -114,20 +114,32 @@ char *nnlab_hparam_format_range(const nnlab_hparam *spec) {
                                                                      : ']');
 }
 
+/* The shortest text that parses back to exactly v, so a spec saved in a
+ * model file restores the same hyperparameters (and stays in range). */
+static const char *format_double(char *buffer, size_t size, double v) {
+  for (int digits = 1; digits < 17; digits++) {
+    char format[8];
+    g_snprintf(format, sizeof format, "%%.%dg", digits);
+    g_ascii_formatd(buffer, (gint)size, format, v);
+    if (g_ascii_strtod(buffer, NULL) == v) return buffer;
+  }
+  return g_ascii_formatd(buffer, (gint)size, "%.17g", v);
+}
+
 char *nnlab_hparam_format_value(const nnlab_hparam *spec,
                                 const nnlab_value *value) {
   char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
   switch (spec->type) {
     case NNLAB_HPARAM_FLOAT:
-      return g_strdup(g_ascii_formatd(a, sizeof a, "%.10g", value->f));
+      return g_strdup(format_double(a, sizeof a, value->f));
     case NNLAB_HPARAM_INT:
       return g_strdup_printf("%" G_GINT64_FORMAT, value->i);
     case NNLAB_HPARAM_BOOL:
       return g_strdup(value->b ? "true" : "false");
     case NNLAB_HPARAM_PAIR:
-      return g_strdup_printf(
-          "%s,%s", g_ascii_formatd(a, sizeof a, "%.10g", value->pair[0]),
-          g_ascii_formatd(b, sizeof b, "%.10g", value->pair[1]));
+      return g_strdup_printf("%s,%s",
+                             format_double(a, sizeof a, value->pair[0]),
+                             format_double(b, sizeof b, value->pair[1]));
     case NNLAB_HPARAM_CHOICE: {
       g_auto(GStrv) names =
           g_strsplit(spec->choices ? spec->choices : "", "|", -1);

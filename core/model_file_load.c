@@ -96,8 +96,22 @@ static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
                       error) ||
       !h5_attr_read_strings(ld->file, "class_names", "/", &f->class_names,
                             &n_names, error) ||
-      !h5_attr_read_string(ld->file, "config", "/", &f->config_text, error))
+      !h5_attr_read_string(ld->file, "config", "/", &f->config_text, error) ||
+      !h5_attr_read_string(ld->file, "config_path", "/", &f->config_path,
+                           error) ||
+      !h5_attr_read_string(ld->file, "nnlab_version", "/", &f->nnlab_version,
+                           error) ||
+      !h5_attr_read_string(ld->file, "created", "/", &f->created, error))
     return FALSE;
+  if (n_classes > NNLAB_DATASET_MAX_CLASSES ||
+      (f->task == NNLAB_TASK_CLASSIFICATION && n_classes == 0))
+    return invalid(ld, error, "/: n_classes %llu is outside [%d, %zu]",
+                   (unsigned long long)n_classes,
+                   f->task == NNLAB_TASK_CLASSIFICATION,
+                   NNLAB_DATASET_MAX_CLASSES);
+  if (f->class_names && n_names != n_classes)
+    return invalid(ld, error, "/: %zu class_names for %llu classes", n_names,
+                   (unsigned long long)n_classes);
   f->n_classes = (size_t)n_classes;
   AUTO_GROUP loss = h5_open_group(ld->file, "loss", ld->path, error);
   return loss >= 0 &&
@@ -133,7 +147,13 @@ static gboolean read_layers(loader *ld, nnlab_model_file *f, GError **error) {
               : invalid(ld, error, "%s: %llu units is not valid", where,
                         (unsigned long long)n)) &&
          read_component(ld, layer, where, NNLAB_KIND_ACTIVATION,
-                        &activations[read], error);
+                        &activations[read], error) &&
+         /* The weights the sizes promise, before allocating for them. */
+         h5_check_array(layer, "weights", ld->path, where, 2,
+                        (hsize_t[]){read ? units[read - 1] : inputs, n},
+                        error) &&
+         h5_check_array(layer, "bias", ld->path, where, 1, (hsize_t[]){n},
+                        error);
     units[read] = (size_t)n;
     if (!ok) break;
   }
@@ -412,6 +432,9 @@ nnlab_model_file *nnlab_model_file_load(const char *path,
   g_ptr_array_add(ld.warnings, NULL);
   f->warnings = (char **)g_ptr_array_free(ld.warnings, FALSE);
   if (!ok) {
+    /* Some helpers name only the HDF5 object: name the file too. */
+    if (error && *error && !g_str_has_prefix((*error)->message, path))
+      g_prefix_error(error, "%s: ", path);
     nnlab_model_file_free(f);
     return NULL;
   }
@@ -428,6 +451,8 @@ void nnlab_model_file_free(nnlab_model_file *f) {
   g_free(f->history);
   g_free(f->config_text);
   g_free(f->config_path);
+  g_free(f->nnlab_version);
+  g_free(f->created);
   g_free(f->data_digest);
   if (f->checkpoint) {
     nnlab_component_clear(&f->checkpoint->optimizer);

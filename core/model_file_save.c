@@ -5,6 +5,7 @@
 #include "atomic_file.h"
 #include "h5_attrs.h"
 #include "h5_arrays.h"
+#include "h5_memory_file.h"
 
 /* Closes an HDF5 group when leaving scope. */
 static void close_group(hid_t *group) {
@@ -238,27 +239,17 @@ static gboolean write_model_file(const char *path, const void *data,
   const nnlab_model_file *f = data;
   hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
   H5Pset_obj_track_times(fcpl, 0);
-  hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+  /* Built in memory, so a full disk is an error, not an unclosable file. */
+  hid_t file = h5_memory_file_create(fcpl, H5P_DEFAULT, error);
   H5Pclose(fcpl);
-  if (file < 0) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot create file");
-    return FALSE;
-  }
+  if (file < 0) return FALSE;
   gboolean ok =
       write_root(file, f, error) && write_layers(file, f->model, error) &&
       write_standardization(file, f->model, error) &&
       write_split(file, f, error) && write_history(file, f, error) &&
       (!f->checkpoint ||
        (write_optimizer(file, f, error) && write_trainer(file, f, error)));
-  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 && ok) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot flush the file");
-    ok = FALSE;
-  }
-  if (H5Fclose(file) < 0 && ok) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot close the file");
-    ok = FALSE;
-  }
-  return ok;
+  return h5_memory_file_close(file, ok, path, error);
 }
 
 gboolean nnlab_model_file_save(const nnlab_model_file *file, const char *path,

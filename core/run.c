@@ -33,12 +33,12 @@ static gboolean select_parts(nnlab_run *run, GError **error) {
   return TRUE;
 }
 
-nnlab_run *nnlab_run_prepare(const nnlab_run_config *config, GError **error) {
-  nnlab_run *run = g_new0(nnlab_run, 1);
+/* Everything after the data is in run->data. */
+static nnlab_run *prepare(nnlab_run *run, const nnlab_run_config *config,
+                          GError **error) {
   run->config = config;
   run->config_path = absolute_path(config->path);
   run->init_seed = config->seed;
-  if (!load_data(run, config->data_path, error)) goto fail;
   run->split_config = config->split;
   run->split_config.stratify =
       config->stratify < 0 ? run->data->task == NNLAB_TASK_CLASSIFICATION
@@ -64,6 +64,25 @@ nnlab_run *nnlab_run_prepare(const nnlab_run_config *config, GError **error) {
 fail:
   nnlab_run_free(run);
   return NULL;
+}
+
+nnlab_run *nnlab_run_prepare(const nnlab_run_config *config, GError **error) {
+  nnlab_run *run = g_new0(nnlab_run, 1);
+  if (!load_data(run, config->data_path, error)) {
+    nnlab_run_free(run);
+    return NULL;
+  }
+  return prepare(run, config, error);
+}
+
+nnlab_run *nnlab_run_prepare_with_data(const nnlab_run_config *config,
+                                       const nnlab_dataset *data,
+                                       GError **error) {
+  nnlab_run *run = g_new0(nnlab_run, 1);
+  run->data = (nnlab_dataset *)data;
+  run->data_borrowed = TRUE;
+  run->data_path = absolute_path(config->data_path);
+  return prepare(run, config, error);
 }
 
 static gboolean differ(GError **error, const char *format, ...)
@@ -253,7 +272,7 @@ void nnlab_run_free(nnlab_run *run) {
   nnlab_dataset_free(run->val);
   nnlab_dataset_free(run->test);
   nnlab_split_clear(&run->split);
-  nnlab_dataset_free(run->data);
+  if (!run->data_borrowed) nnlab_dataset_free(run->data);
   g_free(run->data_path);
   g_free(run->data_digest);
   g_free(run->config_path);

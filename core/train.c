@@ -5,8 +5,10 @@
 #include <nnlab/train.h>
 
 #include "alloc.h"
+#include "flat_vector.h"
 #include "metrics_accumulator.h"
 #include "schedule.h"
+#include "thread_pool.h"
 
 struct nnlab_trainer {
   nnlab_model *model;
@@ -338,16 +340,87 @@ gboolean nnlab_evaluate(nnlab_model *model, const nnlab_component *loss,
   return ok;
 }
 
-static double global_norm(const float *g, size_t n) {
-  double sum = 0;
-  for (size_t i = 0; i < n; i++) sum += (double)g[i] * g[i];
-  return sqrt(sum);
+/* The optimizer updates the parameters in chunks small enough to stay in
+ * cache while each is backed up, updated and checked; large vectors are
+ * split between threads (updates are elementwise, so the bits do not
+ * depend on the split). */
+#define UPDATE_CHUNK 4096
+#define PARALLEL_UPDATE ((size_t)1 << 17)
+
+typedef struct update_job {
+  nnlab_trainer *trainer;
+  float *params;
+  const float *grads;
+  size_t n, n_tasks;
+  uint64_t step;
+  /* Per task: the end of what it backed up and updated, and the outcome
+   * of the chunk it stopped at. */
+  size_t end[NNLAB_MAX_THREADS];
+  nnlab_status status[NNLAB_MAX_THREADS];
+  gboolean finite[NNLAB_MAX_THREADS];
+} update_job;
+
+static size_t update_task_start(const update_job *job, size_t task) {
+  size_t chunks = (job->n + UPDATE_CHUNK - 1) / UPDATE_CHUNK;
+  return MIN(task * chunks / job->n_tasks * UPDATE_CHUNK, job->n);
 }
 
-static gboolean all_finite(const float *v, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite(v[i])) return FALSE;
-  return TRUE;
+static void update_task(void *context, size_t task) {
+  update_job *job = context;
+  nnlab_trainer *t = job->trainer;
+  size_t first = update_task_start(job, task);
+  size_t last = update_task_start(job, task + 1);
+  job->end[task] = first;
+  job->status[task] = NNLAB_STATUS_OK;
+  job->finite[task] = TRUE;
+  for (size_t start = first; start < last; start += UPDATE_CHUNK) {
+    size_t len = MIN(UPDATE_CHUNK, last - start);
+    float *slots[NNLAB_MAX_SLOTS] = {NULL};
+    for (size_t i = 0; i < t->n_slots; i++) slots[i] = t->slots[i] + start;
+    memcpy(t->backup + start, job->params + start, len * sizeof(float));
+    job->end[task] = start + len;
+    job->status[task] = t->optimizer.info->optimizer.step(
+        job->params + start, job->grads + start, slots, len, job->step,
+        t->optimizer.hparams);
+    if (job->status[task] != NNLAB_STATUS_OK) return;
+    job->finite[task] = nnlab_all_finite(job->params + start, len);
+    if (!job->finite[task]) return;
+  }
+}
+
+/* One optimizer step over all parameters. If the optimizer fails or a
+ * weight becomes non-finite, every weight it changed is restored and the
+ * failing status is returned (NNLAB_STATUS_NUMERIC for a non-finite
+ * weight). */
+static nnlab_status update_params(nnlab_trainer *t, float *params,
+                                  const float *grads, size_t n) {
+  update_job job; /* not zeroed: every task writes its own entries */
+  job.trainer = t;
+  job.params = params;
+  job.grads = grads;
+  job.n = n;
+  job.n_tasks = 1;
+  job.step = t->state.step + 1;
+  if (n >= PARALLEL_UPDATE)
+    job.n_tasks =
+        MIN(nnlab_pool_threads(), (n + UPDATE_CHUNK - 1) / UPDATE_CHUNK);
+  if (job.n_tasks > 1)
+    nnlab_parallel_for(job.n_tasks, update_task, &job);
+  else
+    update_task(&job, 0);
+  nnlab_status outcome = NNLAB_STATUS_OK;
+  for (size_t i = 0; i < job.n_tasks && outcome == NNLAB_STATUS_OK; i++)
+    outcome = job.status[i] != NNLAB_STATUS_OK ? job.status[i]
+              : job.finite[i]                  ? NNLAB_STATUS_OK
+                                               : NNLAB_STATUS_NUMERIC;
+  if (outcome == NNLAB_STATUS_OK) return outcome;
+  for (size_t i = 0; i < job.n_tasks; i++) {
+    size_t start = update_task_start(&job, i);
+    if (job.end[i] > start)
+      memcpy(params + start, t->backup + start,
+             (job.end[i] - start) * sizeof(float));
+  }
+  return outcome;
 }
 
 static gboolean diverged(size_t epoch, size_t step, const char *what,
@@ -386,23 +459,19 @@ static gboolean train_step(nnlab_trainer *t, batch_buffers *b, size_t n,
                           b->targets.values);
   if (!nnlab_model_backward(model, b->x, b->doutput, error)) return FALSE;
   float *grads = nnlab_model_grads(model);
-  double norm = global_norm(grads, p);
+  double norm = sqrt(nnlab_sum_of_squares(grads, p));
   if (!isfinite(norm))
     return diverged(at.epoch, at.batch, "the gradient", error);
   if (t->config.clip_norm > 0 && norm > t->config.clip_norm) {
     float scale = (float)(t->config.clip_norm / (norm + 1e-6));
     for (size_t i = 0; i < p; i++) grads[i] *= scale;
   }
-  float *params = nnlab_model_params(model);
-  memcpy(t->backup, params, p * sizeof(float));
-  status = t->optimizer.info->optimizer.step(
-      params, grads, t->slots, p, t->state.step + 1, t->optimizer.hparams);
-  if (status == NNLAB_STATUS_OK && all_finite(params, p)) {
+  status = update_params(t, nnlab_model_params(model), grads, p);
+  if (status == NNLAB_STATUS_OK) {
     t->state.step++;
     return TRUE;
   }
-  memcpy(params, t->backup, p * sizeof(float));
-  if (status == NNLAB_STATUS_OK || status == NNLAB_STATUS_NUMERIC)
+  if (status == NNLAB_STATUS_NUMERIC)
     return diverged(at.epoch, at.batch, "an updated weight", error);
   g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_PLUGIN,
               "optimizer '%s' failed: %s", t->optimizer.info->name,
@@ -467,16 +536,13 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
   size_t batches = (n + batch - 1) / batch;
   batch_buffers b;
   if (!batch_buffers_init(&b, batch, d, k, error)) return FALSE;
-  float *standardized = nnlab_alloc_floats(n * d, "standardized data", error);
-  size_t *order = standardized
-                      ? nnlab_alloc_array(n, sizeof(size_t), "row order", error)
-                      : NULL;
+  /* Rows are standardized as batches are gathered, so training needs no
+   * second copy of the data. */
+  size_t *order = nnlab_alloc_array(n, sizeof(size_t), "row order", error);
   if (!order) {
-    nnlab_free(standardized);
     batch_buffers_clear(&b);
     return FALSE;
   }
-  nnlab_model_standardize(model, train->features, n, standardized);
   gboolean ok = TRUE, as_floats = labels_as_floats(&t->loss);
   double threshold = nnlab_loss_class_threshold(&t->loss);
   while (ok && !t->state.stopped_early &&
@@ -498,7 +564,8 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
       size_t first = i * batch, rows = MIN(batch, n - first);
       for (size_t r = 0; r < rows; r++) {
         b.rows[r] = order[first + r];
-        memcpy(b.x + r * d, standardized + b.rows[r] * d, d * sizeof(float));
+        nnlab_model_standardize(model, train->features + b.rows[r] * d, 1,
+                                b.x + r * d);
       }
       fill_targets(train, b.rows, rows, k, as_floats, &b.targets);
       ok = train_step(t, &b, rows, &acc, (step_position){epoch, i + 1}, error);
@@ -532,7 +599,6 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
     t->holds_best = TRUE;
   }
   nnlab_free(order);
-  nnlab_free(standardized);
   batch_buffers_clear(&b);
   return ok;
 }

@@ -32,4 +32,9 @@ cc -shared -fPIC -Wall -Wextra -Werror $(pkg-config --cflags nnlab) \
   "$source_root/examples/plugins/softsign.c" -o "$work/softsign.so"
 NNLAB_PLUGIN_PATH="$work" "$nnlab" plugins show softsign | grep -q "^softsign 1.0.0 (activation)" ||
   { echo "install check: out-of-tree plugin not found"; exit 1; }
+# This one calls the vector math (nnlab_vec_*), resolved from libnnlab at load.
+cc -shared -fPIC -Wall -Wextra -Werror $(pkg-config --cflags nnlab) \
+  "$source_root/examples/plugins/log_sigmoid.c" -o "$work/log_sigmoid.so"
+NNLAB_PLUGIN_PATH="$work" "$nnlab" plugins show log_sigmoid | grep -q "^log_sigmoid 1.0.0 (activation)" ||
+  { echo "install check: out-of-tree plugin using the vector math not found"; exit 1; }
 echo "install check: OK (installed to $prefix, out-of-tree plugin built with pkg-config)"

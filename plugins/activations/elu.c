@@ -4,6 +4,9 @@
 
 #include <nnlab/plugin.h>
 
+/* Elements per pass through a stack buffer. */
+#define CHUNK 256
+
 enum { ALPHA };
 
 static const nnlab_hparam elu_hparams[] = {
@@ -17,8 +20,16 @@ static const nnlab_hparam elu_hparams[] = {
 static nnlab_status elu_forward(const float *x, float *y, size_t rows,
                                 size_t cols, const nnlab_value *hp) {
   double alpha = hp[ALPHA].f;
-  for (size_t i = 0; i < rows * cols; i++)
-    y[i] = x[i] > 0.0f ? x[i] : (float)(alpha * expm1((double)x[i]));
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += CHUNK) {
+    size_t m = n - start < CHUNK ? n - start : CHUNK;
+    float em[CHUNK];
+    nnlab_vec_expm1(x + start, em, m);
+    for (size_t i = 0; i < m; i++) {
+      float v = x[start + i];
+      y[start + i] = v > 0.0f ? v : (float)(alpha * em[i]);
+    }
+  }
   return NNLAB_STATUS_OK;
 }
 
@@ -28,8 +39,16 @@ static nnlab_status elu_backward(const float *x, const float *y,
                                  size_t cols, const nnlab_value *hp) {
   (void)y;
   double alpha = hp[ALPHA].f;
-  for (size_t i = 0; i < rows * cols; i++)
-    dx[i] = x[i] > 0.0f ? dy[i] : (float)(dy[i] * alpha * exp((double)x[i]));
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += CHUNK) {
+    size_t m = n - start < CHUNK ? n - start : CHUNK;
+    float e[CHUNK];
+    nnlab_vec_exp(x + start, e, m);
+    for (size_t i = 0; i < m; i++) {
+      float g = dy[start + i];
+      dx[start + i] = x[start + i] > 0.0f ? g : (float)(g * alpha * e[i]);
+    }
+  }
   return NNLAB_STATUS_OK;
 }
 

@@ -1,27 +1,26 @@
-/* mish: y = x * tanh(softplus(x)) (Misra 2019, torch's Mish). */
-#include <math.h>
-
+/* mish: y = x * tanh(softplus(x)) (Misra 2019, torch's Mish), by the host's
+ * vector math. */
 #include <nnlab/plugin.h>
 
-/* log(1 + e^x), evaluating e^t only for t <= 0. */
-static double softplus(double x) {
-  return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
-}
+/* Elements per pass through a stack buffer. */
+#define CHUNK 256
 
-/* 1 / (1 + e^-x) without overflow. */
-static double sigmoid(double x) {
-  if (x >= 0) return 1.0 / (1.0 + exp(-x));
-  double e = exp(x);
-  return e / (1.0 + e);
+/* t = tanh(softplus(x)) for x[0..m). */
+static void tanh_softplus(const float *x, float *t, size_t m) {
+  nnlab_vec_softplus(x, t, m);
+  nnlab_vec_tanh(t, t, m);
 }
 
 /* x, y: rows x cols. */
 static nnlab_status mish_forward(const float *x, float *y, size_t rows,
                                  size_t cols, const nnlab_value *hp) {
   (void)hp;
-  for (size_t i = 0; i < rows * cols; i++) {
-    double v = x[i];
-    y[i] = (float)(v * tanh(softplus(v)));
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += CHUNK) {
+    size_t m = n - start < CHUNK ? n - start : CHUNK;
+    float t[CHUNK];
+    tanh_softplus(x + start, t, m);
+    for (size_t i = 0; i < m; i++) y[start + i] = x[start + i] * t[i];
   }
   return NNLAB_STATUS_OK;
 }
@@ -32,9 +31,16 @@ static nnlab_status mish_backward(const float *x, const float *y,
                                   const float *dy, float *dx, size_t rows,
                                   size_t cols, const nnlab_value *hp) {
   (void)y, (void)hp;
-  for (size_t i = 0; i < rows * cols; i++) {
-    double v = x[i], t = tanh(softplus(v));
-    dx[i] = (float)(dy[i] * (t + v * (1.0 - t * t) * sigmoid(v)));
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += CHUNK) {
+    size_t m = n - start < CHUNK ? n - start : CHUNK;
+    float t[CHUNK], s[CHUNK];
+    tanh_softplus(x + start, t, m);
+    nnlab_vec_sigmoid(x + start, s, m);
+    for (size_t i = 0; i < m; i++) {
+      float v = x[start + i];
+      dx[start + i] = dy[start + i] * (t[i] + v * (1.0f - t[i] * t[i]) * s[i]);
+    }
   }
   return NNLAB_STATUS_OK;
 }

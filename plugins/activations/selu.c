@@ -1,19 +1,26 @@
 /* selu: scale * elu(x, alpha) with the fixed constants of Klambauer et al.
  * 2017 (the values torch uses), which make activations self-normalizing. */
-#include <math.h>
-
 #include <nnlab/plugin.h>
 
 #define SELU_ALPHA 1.6732632423543772848170429916717
 #define SELU_SCALE 1.0507009873554804934193349852946
 
+/* Elements per pass through a stack buffer. */
+#define CHUNK 256
+
 /* x, y: rows x cols. */
 static nnlab_status selu_forward(const float *x, float *y, size_t rows,
                                  size_t cols, const nnlab_value *hp) {
   (void)hp;
-  for (size_t i = 0; i < rows * cols; i++) {
-    double v = x[i];
-    y[i] = (float)(SELU_SCALE * (v > 0 ? v : SELU_ALPHA * expm1(v)));
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += CHUNK) {
+    size_t m = n - start < CHUNK ? n - start : CHUNK;
+    float em[CHUNK];
+    nnlab_vec_expm1(x + start, em, m);
+    for (size_t i = 0; i < m; i++) {
+      double v = x[start + i];
+      y[start + i] = (float)(SELU_SCALE * (v > 0 ? v : SELU_ALPHA * em[i]));
+    }
   }
   return NNLAB_STATUS_OK;
 }
@@ -23,10 +30,16 @@ static nnlab_status selu_backward(const float *x, const float *y,
                                   const float *dy, float *dx, size_t rows,
                                   size_t cols, const nnlab_value *hp) {
   (void)y, (void)hp;
-  for (size_t i = 0; i < rows * cols; i++) {
-    double v = x[i];
-    double slope = v > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * exp(v);
-    dx[i] = (float)(dy[i] * slope);
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += CHUNK) {
+    size_t m = n - start < CHUNK ? n - start : CHUNK;
+    float e[CHUNK];
+    nnlab_vec_exp(x + start, e, m);
+    for (size_t i = 0; i < m; i++) {
+      double slope =
+          x[start + i] > 0.0f ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * e[i];
+      dx[start + i] = (float)(dy[start + i] * slope);
+    }
   }
   return NNLAB_STATUS_OK;
 }

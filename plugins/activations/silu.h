@@ -1,26 +1,23 @@
 /* SiLU kernels, shared by the silu and swish plugins: the same function
- * under its two names. y = x * sigmoid(x). */
+ * under its two names. y = x * sigmoid(x), by the host's vector math. */
 #ifndef NNLAB_SILU_H
 #define NNLAB_SILU_H
 
-#include <math.h>
-
 #include <nnlab/plugin.h>
 
-/* 1 / (1 + e^-x) without overflow: e^t is only evaluated for t <= 0. */
-static double silu_sigmoid(double x) {
-  if (x >= 0) return 1.0 / (1.0 + exp(-x));
-  double e = exp(x);
-  return e / (1.0 + e);
-}
+/* Elements per pass through a stack buffer. */
+#define SILU_CHUNK 256
 
 /* x, y: rows x cols. */
 static nnlab_status silu_forward(const float *x, float *y, size_t rows,
                                  size_t cols, const nnlab_value *hp) {
   (void)hp;
-  for (size_t i = 0; i < rows * cols; i++) {
-    double v = x[i];
-    y[i] = (float)(v * silu_sigmoid(v));
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += SILU_CHUNK) {
+    size_t m = n - start < SILU_CHUNK ? n - start : SILU_CHUNK;
+    float s[SILU_CHUNK];
+    nnlab_vec_sigmoid(x + start, s, m);
+    for (size_t i = 0; i < m; i++) y[start + i] = x[start + i] * s[i];
   }
   return NNLAB_STATUS_OK;
 }
@@ -30,9 +27,15 @@ static nnlab_status silu_backward(const float *x, const float *y,
                                   const float *dy, float *dx, size_t rows,
                                   size_t cols, const nnlab_value *hp) {
   (void)y, (void)hp;
-  for (size_t i = 0; i < rows * cols; i++) {
-    double v = x[i], s = silu_sigmoid(v);
-    dx[i] = (float)(dy[i] * s * (1.0 + v * (1.0 - s)));
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += SILU_CHUNK) {
+    size_t m = n - start < SILU_CHUNK ? n - start : SILU_CHUNK;
+    float s[SILU_CHUNK];
+    nnlab_vec_sigmoid(x + start, s, m);
+    for (size_t i = 0; i < m; i++) {
+      float v = x[start + i];
+      dx[start + i] = dy[start + i] * s[i] * (1.0f + v * (1.0f - s[i]));
+    }
   }
   return NNLAB_STATUS_OK;
 }

@@ -1,12 +1,13 @@
 /* softmax: each row becomes a probability distribution,
  * y_j = e^(x_j - m) / sum_k e^(x_k - m) with m the row maximum, so no
- * exponential overflows ([1000, 1000] gives [0.5, 0.5]). */
+ * exponential overflows ([1000, 1000] gives [0.5, 0.5]). The exponentials
+ * come from the host's vector math; the sum is in double. */
 #include <math.h>
 
 #include <nnlab/plugin.h>
 
-/* x, y: rows x cols. Each pass reads x[j] before writing y[j], so y may
- * alias x. */
+/* x, y: rows x cols. Each pass reads x[j] before writing y[j], and the
+ * exponentials are taken in y, so y may alias x. */
 static nnlab_status softmax_forward(const float *x, float *y, size_t rows,
                                     size_t cols, const nnlab_value *hp) {
   (void)hp;
@@ -15,10 +16,11 @@ static nnlab_status softmax_forward(const float *x, float *y, size_t rows,
     float *yr = y + r * cols;
     float max = -INFINITY;
     for (size_t j = 0; j < cols; j++) max = fmaxf(max, xr[j]);
+    for (size_t j = 0; j < cols; j++) yr[j] = xr[j] - max;
+    nnlab_vec_exp(yr, yr, cols);
     double sum = 0;
-    for (size_t j = 0; j < cols; j++) sum += exp((double)xr[j] - max);
-    for (size_t j = 0; j < cols; j++)
-      yr[j] = (float)(exp((double)xr[j] - max) / sum);
+    for (size_t j = 0; j < cols; j++) sum += yr[j];
+    for (size_t j = 0; j < cols; j++) yr[j] = (float)(yr[j] / sum);
   }
   return NNLAB_STATUS_OK;
 }

@@ -4,6 +4,9 @@
 
 #include <nnlab/plugin.h>
 
+/* Elements per pass through a stack buffer. */
+#define CHUNK 256
+
 enum { BETA, THRESHOLD };
 
 static const nnlab_hparam softplus_hparams[] = {
@@ -15,25 +18,26 @@ static const nnlab_hparam softplus_hparams[] = {
         "above beta * x = threshold the output is x itself"),
 };
 
-/* log(1 + e^z) written so that e^t is only evaluated for t <= 0. */
-static double log1p_exp(double z) {
-  return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
-}
-
-/* 1 / (1 + e^-z) without overflow. */
-static double sigmoid(double z) {
-  if (z >= 0) return 1.0 / (1.0 + exp(-z));
-  double e = exp(z);
-  return e / (1.0 + e);
+/* z[i] = f(beta * x[i]) for i < m, f a vector function. */
+static void of_beta_x(void (*f)(const float *, float *, size_t), const float *x,
+                      double beta, float *z, size_t m) {
+  for (size_t i = 0; i < m; i++) z[i] = (float)(beta * x[i]);
+  f(z, z, m);
 }
 
 /* x, y: rows x cols. */
 static nnlab_status softplus_forward(const float *x, float *y, size_t rows,
                                      size_t cols, const nnlab_value *hp) {
   double beta = hp[BETA].f, threshold = hp[THRESHOLD].f;
-  for (size_t i = 0; i < rows * cols; i++) {
-    double z = beta * x[i];
-    y[i] = z > threshold ? x[i] : (float)(log1p_exp(z) / beta);
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += CHUNK) {
+    size_t m = n - start < CHUNK ? n - start : CHUNK;
+    float softplus[CHUNK];
+    of_beta_x(nnlab_vec_softplus, x + start, beta, softplus, m);
+    for (size_t i = 0; i < m; i++) {
+      float v = x[start + i];
+      y[start + i] = beta * v > threshold ? v : (float)(softplus[i] / beta);
+    }
   }
   return NNLAB_STATUS_OK;
 }
@@ -44,9 +48,15 @@ static nnlab_status softplus_backward(const float *x, const float *y,
                                       size_t cols, const nnlab_value *hp) {
   (void)y;
   double beta = hp[BETA].f, threshold = hp[THRESHOLD].f;
-  for (size_t i = 0; i < rows * cols; i++) {
-    double z = beta * x[i];
-    dx[i] = z > threshold ? dy[i] : (float)(dy[i] * sigmoid(z));
+  size_t n = rows * cols;
+  for (size_t start = 0; start < n; start += CHUNK) {
+    size_t m = n - start < CHUNK ? n - start : CHUNK;
+    float sigmoid[CHUNK];
+    of_beta_x(nnlab_vec_sigmoid, x + start, beta, sigmoid, m);
+    for (size_t i = 0; i < m; i++) {
+      float g = dy[start + i];
+      dx[start + i] = beta * x[start + i] > threshold ? g : g * sigmoid[i];
+    }
   }
   return NNLAB_STATUS_OK;
 }

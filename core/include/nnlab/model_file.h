@@ -45,6 +45,9 @@ typedef struct nnlab_model_file {
   size_t n_epochs;
   char *config_text; /* or NULL */
   char *config_path; /* where the config was read from, or NULL */
+  /* As loaded (NULL if absent); saving writes the current ones instead. */
+  char *nnlab_version; /* of the nnlab that wrote the file */
+  char *created;       /* ISO 8601 UTC time of writing */
 
   nnlab_checkpoint *checkpoint; /* NULL in a plain model file */
 

@@ -8,10 +8,12 @@
 #include <nnlab/plugin_check.h>
 #include <nnlab/registry.h>
 #include <nnlab/component.h>
+#include <nnlab/compare.h>
 #include <nnlab/config.h>
 #include <nnlab/metrics.h>
 #include <nnlab/model.h>
 #include <nnlab/model_file.h>
+#include <nnlab/model_stats.h>
 #include <nnlab/rng.h>
 #include <nnlab/run.h>
 #include <nnlab/split.h>

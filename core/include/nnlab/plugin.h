@@ -38,12 +38,16 @@ extern "C" {
 
 /* Same major and minor <= the host's is accepted. Bump the minor only for
  * fields appended to nnlab_plugin_info (the host reads them only from
- * plugins of that minor or later); any change to the embedded ops structs
- * or the function signatures is a major change. */
+ * plugins of that minor or later) or functions added to those the host
+ * provides (a plugin calling one needs a host that has it); any change to
+ * the embedded ops structs or the function signatures is a major change.
+ * Minor 1 added the vector math (nnlab_vec_*). */
 #define NNLAB_ABI_MAJOR 1
-#define NNLAB_ABI_MINOR 0
+#define NNLAB_ABI_MINOR 1
 
 #define NNLAB_PLUGIN_EXPORT __attribute__((visibility("default")))
+/* Functions libnnlab provides to plugins. */
+#define NNLAB_HOST_EXPORT __attribute__((visibility("default")))
 
 typedef enum nnlab_status {
   NNLAB_STATUS_OK = 0,
@@ -213,6 +217,51 @@ typedef struct nnlab_optimizer_ops {
   const char *slot_names[NNLAB_MAX_SLOTS]; /* NULL-terminated if fewer */
   nnlab_optimizer_step_fn step;
 } nnlab_optimizer_ops;
+
+/* ---- Vector math -----------------------------------------------------------
+ * Fast elementwise functions over float arrays, provided by the host: a
+ * plugin calls them without linking anything, the nnlab process that loads
+ * it resolves them. Each sets y[i] = f(x[i]) for i < n; y may
+ * be x. They run 8 floats at a time with AVX2 and FMA when the CPU has
+ * them, else in portable C (NNLAB_SIMD=scalar forces it), and are safe to
+ * call from several threads at once.
+ *
+ * Special inputs give libm's results: NaN gives NaN, exp(-1000) = 0,
+ * exp(1000) = inf, log(0) = -inf, log(-1) = NaN, tanh(+-20) = +-1,
+ * sigmoid(-1000) = 0, sigmoid(1000) = 1, softplus(1000) = 1000,
+ * erf(+-inf) = +-1, and -0 stays -0 where libm keeps it; denormal inputs
+ * and results are handled, not flushed to zero.
+ *
+ * Error bound against the exact result, in units in the last place (ulp)
+ * of the float result, for every input (tests/test_vecmath.c checks it
+ * against libm in double over dense and random sweeps and the extremes;
+ * docs/vecmath.md has the measured maxima). A correctly rounded result is
+ * within 0.5.
+ *   function  AVX2  portable      function  AVX2  portable
+ *   exp       1     1             sigmoid   2     2
+ *   expm1     1.5   1.5           softplus  2     2
+ *   log       1     1             erf       2     2
+ *   log1p     1     1             erfc      3     4
+ *   tanh      1.5   1.5
+ */
+/* e^x */
+NNLAB_HOST_EXPORT void nnlab_vec_exp(const float *x, float *y, size_t n);
+/* e^x - 1, accurate near 0 */
+NNLAB_HOST_EXPORT void nnlab_vec_expm1(const float *x, float *y, size_t n);
+/* natural logarithm */
+NNLAB_HOST_EXPORT void nnlab_vec_log(const float *x, float *y, size_t n);
+/* log(1 + x), accurate near 0 */
+NNLAB_HOST_EXPORT void nnlab_vec_log1p(const float *x, float *y, size_t n);
+/* hyperbolic tangent */
+NNLAB_HOST_EXPORT void nnlab_vec_tanh(const float *x, float *y, size_t n);
+/* 1 / (1 + e^-x), accurate in both tails */
+NNLAB_HOST_EXPORT void nnlab_vec_sigmoid(const float *x, float *y, size_t n);
+/* log(1 + e^x), accurate in both tails */
+NNLAB_HOST_EXPORT void nnlab_vec_softplus(const float *x, float *y, size_t n);
+/* error function */
+NNLAB_HOST_EXPORT void nnlab_vec_erf(const float *x, float *y, size_t n);
+/* 1 - erf(x), accurate for large x */
+NNLAB_HOST_EXPORT void nnlab_vec_erfc(const float *x, float *y, size_t n);
 
 /* ---- The descriptor --------------------------------------------------------
  */

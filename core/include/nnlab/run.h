@@ -24,11 +24,18 @@ typedef struct nnlab_run {
   nnlab_trainer *trainer;
   size_t perceptron_converged_epoch; /* rule = perceptron: 0 if never */
   nnlab_checkpoint checkpoint_view;  /* for nnlab_run_describe */
+  gboolean data_borrowed;            /* data belongs to the caller */
 } nnlab_run;
 
 /* Everything up to training; errors name the file at fault. */
 NNLAB_API nnlab_run *nnlab_run_prepare(const nnlab_run_config *config,
                                        GError **error);
+/* The same on data already loaded (config->data_path is only recorded),
+ * which the run borrows and never changes: runs on several threads can
+ * share one dataset, loaded once. data_digest stays NULL. */
+NNLAB_API nnlab_run *nnlab_run_prepare_with_data(const nnlab_run_config *config,
+                                                 const nnlab_dataset *data,
+                                                 GError **error);
 /* Continues the run saved in checkpoint (which gives up its model): the
  * data at its recorded path, which must have the same digest; its split,
  * weights, optimizer state, schedule, generator and history. With config,

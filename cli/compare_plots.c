@@ -1,0 +1,516 @@
+#include "compare_plots.h"
+
+#include <math.h>
+#include <plplot.h>
+#include <string.h>
+
+#define N_COLORS 10
+#define LINE_COLOR(i) (2 + (int)((i) % N_COLORS))
+#define BAND_COLOR(i) (2 + N_COLORS + (int)((i) % N_COLORS))
+#define GRID_COLOR (2 + 2 * N_COLORS)
+#define CONTOUR_COLOR (GRID_COLOR + 1)
+#define LOG_DECADES 12 /* the most a log axis shows */
+#define CONTOUR_GRID 200
+#define CONTOUR_LEVELS 18
+
+/* Matplotlib's "tab10". */
+static const int palette[N_COLORS][3] = {
+    {31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
+    {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
+    {188, 189, 34},  {23, 190, 207}};
+
+/* The cairo driver for the format, checked before plinit (which exits the
+ * process when a driver is missing). */
+static gboolean pick_device(const char *format, const char **device,
+                            GError **error) {
+  *device = strcmp(format, "svg") == 0 ? "svgcairo" : "pngcairo";
+  const char *menus[128], *names[128];
+  const char **menu_list = menus, **name_list = names;
+  int n = G_N_ELEMENTS(names);
+  plgDevs(&menu_list, &name_list, &n);
+  for (int i = 0; i < n; i++)
+    if (strcmp(names[i], *device) == 0) return TRUE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_NOT_FOUND,
+              "PLplot has no %s driver, so no plots were drawn (install "
+              "plplot-driver-cairo)",
+              *device);
+  return FALSE;
+}
+
+static void begin_page(const char *device, const char *path, int width,
+                       int height) {
+  plsdev(device);
+  plsfnam(path);
+  plspage(0, 0, width, height, 0, 0);
+  plscmap0n(CONTOUR_COLOR + 1);
+  plscol0a(0, 255, 255, 255, 1.0);
+  plscol0a(1, 0, 0, 0, 1.0);
+  for (int i = 0; i < N_COLORS; i++) {
+    plscol0a(LINE_COLOR(i), palette[i][0], palette[i][1], palette[i][2], 1.0);
+    plscol0a(BAND_COLOR(i), palette[i][0], palette[i][1], palette[i][2], 0.18);
+  }
+  plscol0a(GRID_COLOR, 215, 215, 215, 1.0);
+  plscol0a(CONTOUR_COLOR, 150, 165, 200, 1.0);
+  plinit();
+  pladv(0);
+  /* The legend goes right of the plot, where it hides no data. */
+  plvpor(0.09, 0.75, 0.11, 0.88);
+}
+
+/* Labels on a log y axis at 1, 2, 5 x 10^k (more steps when the window
+ * spans little, only powers of ten when it spans much), with grid lines. */
+static void log_y_labels(const double window[4]) {
+  static const double fine[] = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9};
+  static const double medium[] = {1, 2, 3, 5, 7};
+  static const double coarse[] = {1, 2, 5};
+  static const double decades[] = {1};
+  double lo = window[2], hi = window[3], span = hi - lo;
+  const double *steps = span < 0.6   ? fine
+                        : span < 1.5 ? medium
+                        : span < 3   ? coarse
+                                     : decades;
+  size_t n_steps = span < 0.6   ? G_N_ELEMENTS(fine)
+                   : span < 1.5 ? G_N_ELEMENTS(medium)
+                   : span < 3   ? G_N_ELEMENTS(coarse)
+                                : 1;
+  int stride = span > 8 ? 2 : 1;
+  plschr(0, 0.9);
+  for (int k = (int)floor(lo); k <= (int)ceil(hi); k++) {
+    if (k % stride) continue;
+    for (size_t i = 0; i < n_steps; i++) {
+      double value = steps[i] * pow(10, k), y = log10(value);
+      if (y < lo || y > hi) continue;
+      plcol0(GRID_COLOR);
+      pljoin(window[0], y, window[1], y);
+      plcol0(1);
+      g_autofree char *text = g_strdup_printf("%.3g", value);
+      plmtex("lv", 0.8, (y - lo) / span, 1.0, text);
+    }
+  }
+}
+
+/* Axes with a light grid (log_x and log_y draw log scales), the
+ * comparison's title and a line saying what the plot shows. */
+static void draw_axes(const double window[4], gboolean grid, gboolean log_x,
+                      gboolean log_y, const char *x_label, const char *y_label,
+                      const char *title, const char *subtitle) {
+  plwind(window[0], window[1], window[2], window[3]);
+  plwidth(1.0);
+  plcol0(GRID_COLOR);
+  if (grid) plbox(log_x ? "gl" : "g", 0, 0, log_y ? "" : "g", 0, 0);
+  if (log_y) log_y_labels(window);
+  plcol0(1);
+  plschr(0, 0.9);
+  plbox(log_x ? "bcnstl" : "bcnst", 0, 0, log_y ? "bcstl" : "bcnstv", 0, 0);
+  pllab(x_label, y_label, "");
+  plmtex("t", 2.6, 0.5, 0.5, title);
+  plschr(0, 0.75);
+  plmtex("t", 1.0, 0.5, 0.5, subtitle);
+}
+
+static void draw_legend(size_t n, const char **labels, const int *colors) {
+  g_autofree PLINT *options = g_new(PLINT, n);
+  g_autofree PLINT *styles = g_new(PLINT, n);
+  g_autofree PLINT *line_colors = g_new(PLINT, n);
+  g_autofree PLINT *text_colors = g_new(PLINT, n);
+  g_autofree PLFLT *widths = g_new(PLFLT, n);
+  for (size_t i = 0; i < n; i++) {
+    options[i] = PL_LEGEND_LINE;
+    styles[i] = 1;
+    line_colors[i] = colors[i];
+    text_colors[i] = 1;
+    widths[i] = 2.5;
+  }
+  PLFLT width = 0, height = 0;
+  plschr(0, 0.8);
+  pllegend(&width, &height, PL_LEGEND_BACKGROUND,
+           PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.06, 0, 1, 1, 0,
+           0, (PLINT)n, options, 0.8, 0.8, 2.0, 0.0, text_colors, labels, NULL,
+           NULL, NULL, NULL, line_colors, styles, widths, NULL, NULL, NULL,
+           NULL);
+}
+
+/* ---- Curves ------------------------------------------------------------ */
+
+/* One candidate's curve: mean and band over its seeds, per epoch where
+ * at least one run has a value (already log10 when log). */
+typedef struct band {
+  size_t n;
+  double *x, *mean, *lo, *hi;
+  size_t n_marks; /* where runs diverged */
+  double *mark_x, *mark_y;
+} band;
+
+static void band_clear(band *b) {
+  g_free(b->x);
+  g_free(b->mean);
+  g_free(b->lo);
+  g_free(b->hi);
+  g_free(b->mark_x);
+  g_free(b->mark_y);
+}
+
+static double to_axis(double v, gboolean log) {
+  return log ? log10(v) : v;
+}
+
+static void band_for(const nnlab_compare *c, const nnlab_compare_row *row,
+                     nnlab_compare_metric metric, gboolean log, band *out) {
+  size_t n_runs = 0, length = 0;
+  g_autofree const nnlab_compare_run **runs =
+      nnlab_compare_row_runs(c, row, &n_runs);
+  for (size_t k = 0; k < n_runs; k++) length = MAX(length, runs[k]->n_epochs);
+  memset(out, 0, sizeof *out);
+  out->x = g_new(double, MAX(length, 1));
+  out->mean = g_new(double, MAX(length, 1));
+  out->lo = g_new(double, MAX(length, 1));
+  out->hi = g_new(double, MAX(length, 1));
+  out->mark_x = g_new(double, MAX(n_runs, 1));
+  out->mark_y = g_new(double, MAX(n_runs, 1));
+  g_autofree double *values = g_new(double, MAX(n_runs, 1));
+  for (size_t e = 0; e < length; e++) {
+    size_t count = 0;
+    for (size_t k = 0; k < n_runs; k++) {
+      const nnlab_compare_run *run = runs[k];
+      if (e >= run->n_epochs || run->states[e] != NNLAB_COMPARE_EPOCH_TRAINED)
+        continue;
+      double v = run->curves[metric][e];
+      if (isfinite(v) && (!log || v > 0)) values[count++] = v;
+    }
+    if (!count) continue;
+    double sum = 0, lo = values[0], hi = values[0], squares = 0;
+    for (size_t i = 0; i < count; i++) {
+      sum += values[i];
+      lo = MIN(lo, values[i]);
+      hi = MAX(hi, values[i]);
+    }
+    double mean = sum / (double)count;
+    for (size_t i = 0; i < count; i++)
+      squares += (values[i] - mean) * (values[i] - mean);
+    if (c->std_band) {
+      double std = count > 1 ? sqrt(squares / (double)(count - 1)) : 0;
+      hi = mean + std;
+      lo = log && mean - std <= 0 ? lo : mean - std;
+    }
+    out->x[out->n] = (double)(e + 1);
+    out->mean[out->n] = to_axis(mean, log);
+    out->lo[out->n] = to_axis(lo, log);
+    out->hi[out->n] = to_axis(hi, log);
+    out->n++;
+  }
+  for (size_t k = 0; k < n_runs; k++) {
+    const nnlab_compare_run *run = runs[k];
+    if (run->status != NNLAB_COMPARE_DIVERGED) continue;
+    size_t last = run->epochs_done;
+    double v = last ? run->curves[metric][last - 1] : NAN;
+    out->mark_x[out->n_marks] = (double)MAX(run->diverged_epoch, 1);
+    out->mark_y[out->n_marks++] =
+        isfinite(v) && (!log || v > 0) ? to_axis(v, log) : NAN;
+  }
+}
+
+/* The y window over every band, at most LOG_DECADES decades on a log
+ * axis, with a margin. */
+static gboolean y_window(const band *bands, size_t n, gboolean log, double *lo,
+                         double *hi) {
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (size_t i = 0; i < n; i++)
+    for (size_t e = 0; e < bands[i].n; e++) {
+      *lo = MIN(*lo, bands[i].lo[e]);
+      *hi = MAX(*hi, bands[i].hi[e]);
+    }
+  if (!isfinite(*lo) || !isfinite(*hi)) return FALSE;
+  if (log) *lo = MAX(*lo, *hi - LOG_DECADES);
+  double margin = MAX((*hi - *lo) * 0.05, log ? 0.05 : 1e-6);
+  *lo -= margin;
+  *hi += margin;
+  return TRUE;
+}
+
+static char *row_label(const nnlab_compare *c, const nnlab_compare_row *row) {
+  const nnlab_compare_candidate *cand = &c->candidates[row->candidate];
+  if (cand->n_lrs > 1)
+    return g_strdup_printf("%s (lr %.3g)", cand->name, row->lr);
+  return g_strdup(cand->name);
+}
+
+static gboolean plot_curves(const nnlab_compare *c, const char *device,
+                            const char *path, nnlab_compare_metric metric) {
+  gboolean log = !nnlab_compare_metric_higher_is_better(metric);
+  size_t n = c->n_rows;
+  g_autofree band *bands = g_new0(band, n);
+  for (size_t i = 0; i < n; i++)
+    band_for(c, &c->rows[i], metric, log, &bands[i]);
+  double window[4] = {1, 1, 0, 1};
+  for (size_t i = 0; i < n; i++)
+    for (size_t e = 0; e < bands[i].n; e++)
+      window[1] = MAX(window[1], bands[i].x[e]);
+  if (window[1] <= 1) window[1] = 2;
+  gboolean any = y_window(bands, n, log, &window[2], &window[3]);
+  if (any) {
+    begin_page(device, path, 900, 620);
+    const char *name = c->kind == NNLAB_COMPARE_DATASET
+                           ? nnlab_compare_metric_name(metric)
+                           : "f(x) - f(x*)";
+    g_autofree char *subtitle =
+        g_strdup_printf("%s: %s over %zu seed%s (x: a run diverged)", name,
+                        c->std_band ? "mean +- std" : "mean and min..max",
+                        c->n_seeds, c->n_seeds == 1 ? "" : "s");
+    draw_axes(window, TRUE, FALSE, log, c->epoch_unit, name, c->title,
+              subtitle);
+    for (size_t i = 0; i < n; i++) {
+      const band *b = &bands[i];
+      if (b->n > 1) {
+        g_autofree double *px = g_new(double, 2 * b->n);
+        g_autofree double *py = g_new(double, 2 * b->n);
+        for (size_t e = 0; e < b->n; e++) {
+          px[e] = px[2 * b->n - 1 - e] = b->x[e];
+          py[e] = MAX(b->hi[e], window[2]);
+          py[2 * b->n - 1 - e] = MAX(b->lo[e], window[2]);
+        }
+        plcol0(BAND_COLOR(i));
+        plfill((PLINT)(2 * b->n), px, py);
+      }
+    }
+    g_autofree const char **labels = g_new0(const char *, n + 1);
+    g_autofree int *colors = g_new(int, n);
+    for (size_t i = 0; i < n; i++) {
+      const band *b = &bands[i];
+      plcol0(LINE_COLOR(i));
+      plwidth(2.5);
+      if (b->n > 1) plline((PLINT)b->n, b->x, b->mean);
+      if (b->n == 1) plpoin(1, b->x, b->mean, 17);
+      plwidth(1.5);
+      plssym(0, 1.6);
+      for (size_t k = 0; k < b->n_marks; k++) {
+        double y = isnan(b->mark_y[k]) ? window[3] : b->mark_y[k];
+        plpoin(1, &b->mark_x[k], &y, 5);
+      }
+      labels[i] = row_label(c, &c->rows[i]);
+      colors[i] = LINE_COLOR(i);
+    }
+    draw_legend(n, labels, colors);
+    plend();
+    for (size_t i = 0; i < n; i++) g_free((char *)labels[i]);
+  }
+  for (size_t i = 0; i < n; i++) band_clear(&bands[i]);
+  return any;
+}
+
+/* ---- Learning-rate sweeps ---------------------------------------------- */
+
+/* Per grid point of candidate: the final sweep metric over the seeds that
+ * neither diverged nor failed (mean, min, max; NaN when none) and the
+ * number of seeds that did. */
+static void sweep_point(const nnlab_compare *c, size_t candidate, size_t l,
+                        double out[4]) {
+  out[0] = out[1] = out[2] = NAN;
+  out[3] = 0;
+  double sum = 0;
+  size_t count = 0;
+  for (size_t i = 0; i < c->n_runs; i++) {
+    const nnlab_compare_run *run = &c->runs[i];
+    double v = run->final[c->sweep_metric];
+    if (run->candidate != candidate || run->lr_index != l) continue;
+    if (!isfinite(v)) {
+      out[3]++;
+      continue;
+    }
+    out[1] = count ? MIN(out[1], v) : v;
+    out[2] = count ? MAX(out[2], v) : v;
+    sum += v;
+    count++;
+  }
+  if (count) out[0] = sum / (double)count;
+}
+
+static gboolean plot_sweep(const nnlab_compare *c, const char *device,
+                           const char *path) {
+  gboolean log = !nnlab_compare_metric_higher_is_better(c->sweep_metric);
+  double window[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+  for (size_t i = 0; i < c->n_candidates; i++) {
+    const nnlab_compare_candidate *cand = &c->candidates[i];
+    if (cand->n_lrs < 2) continue;
+    for (size_t l = 0; l < cand->n_lrs; l++) {
+      double p[4];
+      sweep_point(c, i, l, p);
+      window[0] = MIN(window[0], log10(cand->lrs[l]));
+      window[1] = MAX(window[1], log10(cand->lrs[l]));
+      if (isnan(p[0]) || (log && p[1] <= 0)) continue;
+      window[2] = MIN(window[2], to_axis(p[1], log));
+      window[3] = MAX(window[3], to_axis(p[2], log));
+    }
+  }
+  if (!isfinite(window[0]) || !isfinite(window[2])) return FALSE;
+  if (log) window[2] = MAX(window[2], window[3] - LOG_DECADES);
+  double dx = MAX((window[1] - window[0]) * 0.06, 0.1);
+  double dy = MAX((window[3] - window[2]) * 0.06, log ? 0.04 : 1e-6);
+  /* A row above the data per swept candidate for its divergence marks. */
+  size_t n_swept = 0;
+  for (size_t i = 0; i < c->n_candidates; i++)
+    n_swept += c->candidates[i].n_lrs > 1;
+  double marks = window[3] + dy;
+  window[0] -= dx;
+  window[1] += dx;
+  window[2] -= dy;
+  window[3] += dy * (1.5 + (double)n_swept);
+  begin_page(device, path, 900, 620);
+  const char *metric = nnlab_compare_metric_name(c->sweep_metric);
+  g_autofree char *y_label = g_strdup_printf("final %s", metric);
+  g_autofree char *subtitle = g_strdup_printf(
+      "final %s by learning rate: mean and min..max over the seeds "
+      "(o: chosen; x: a seed diverged)",
+      metric);
+  draw_axes(window, TRUE, TRUE, log, "learning rate", y_label, c->title,
+            subtitle);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GArray) colors = g_array_new(FALSE, FALSE, sizeof(int));
+  for (size_t i = 0; i < c->n_candidates; i++) {
+    const nnlab_compare_candidate *cand = &c->candidates[i];
+    if (cand->n_lrs < 2) continue;
+    int color = LINE_COLOR(labels->len);
+    g_autofree double *x = g_new(double, cand->n_lrs);
+    g_autofree double *y = g_new(double, cand->n_lrs);
+    size_t n = 0;
+    plcol0(color);
+    for (size_t l = 0; l < cand->n_lrs; l++) {
+      double p[4], lx = log10(cand->lrs[l]);
+      sweep_point(c, i, l, p);
+      plwidth(1.5);
+      plssym(0, 1.6);
+      if (p[3] > 0) {
+        double row = marks + dy * (double)labels->len;
+        plpoin(1, &lx, &row, 5);
+      }
+      if (isnan(p[0]) || (log && p[1] <= 0)) continue;
+      double lo = to_axis(p[1], log), hi = to_axis(p[2], log);
+      plerry(1, &lx, &lo, &hi);
+      x[n] = lx;
+      y[n++] = to_axis(p[0], log);
+      if (l == cand->best_lr) plpoin(1, &x[n - 1], &y[n - 1], 4);
+    }
+    plwidth(2.5);
+    if (n > 1) plline((PLINT)n, x, y);
+    if (n) plpoin((PLINT)n, x, y, 17);
+    g_ptr_array_add(labels, g_strdup(cand->name));
+    g_array_append_val(colors, color);
+  }
+  g_ptr_array_add(labels, NULL);
+  draw_legend(colors->len, (const char **)labels->pdata, (int *)colors->data);
+  plend();
+  return TRUE;
+}
+
+/* ---- Trajectories -------------------------------------------------------
+ */
+
+static void plot_trajectories(const nnlab_compare *c, const char *device,
+                              const char *path) {
+  const double *d = c->domain;
+  PLFLT **z = NULL;
+  plAlloc2dGrid(&z, CONTOUR_GRID, CONTOUR_GRID);
+  double xg[CONTOUR_GRID], yg[CONTOUR_GRID], top = 0, bottom = INFINITY;
+  for (int i = 0; i < CONTOUR_GRID; i++) {
+    xg[i] = d[0] + (d[1] - d[0]) * i / (CONTOUR_GRID - 1);
+    yg[i] = d[2] + (d[3] - d[2]) * i / (CONTOUR_GRID - 1);
+  }
+  for (int i = 0; i < CONTOUR_GRID; i++)
+    for (int j = 0; j < CONTOUR_GRID; j++) {
+      z[i][j] = nnlab_compare_function_value(c, xg[i], yg[j]);
+      top = MAX(top, z[i][j]);
+      if (z[i][j] > 0) bottom = MIN(bottom, z[i][j]);
+    }
+  bottom = MAX(bottom, top * 1e-5);
+  double levels[CONTOUR_LEVELS];
+  for (int i = 0; i < CONTOUR_LEVELS; i++)
+    levels[i] = bottom * pow(top / bottom, (double)i / (CONTOUR_LEVELS - 1));
+  begin_page(device, path, 860, 760);
+  g_autofree char *subtitle = g_strdup_printf(
+      "trajectories on %s, seed %" G_GUINT64_FORMAT " (o: start, *: minimum)",
+      c->function, c->seeds[0]);
+  draw_axes(d, FALSE, FALSE, FALSE, "x", "y", c->title, subtitle);
+  PLcGrid grid = {xg, yg, NULL, CONTOUR_GRID, CONTOUR_GRID, 0};
+  plcol0(CONTOUR_COLOR);
+  plwidth(1.0);
+  plcont((PLFLT_MATRIX)z, CONTOUR_GRID, CONTOUR_GRID, 1, CONTOUR_GRID, 1,
+         CONTOUR_GRID, levels, CONTOUR_LEVELS, pltr1, &grid);
+  plFree2dGrid(z, CONTOUR_GRID, CONTOUR_GRID);
+  size_t n = c->n_rows;
+  g_autofree const char **labels = g_new0(const char *, n + 1);
+  g_autofree int *colors = g_new(int, n);
+  /* The best last, on top. */
+  for (size_t i = n; i-- > 0;) {
+    size_t n_runs = 0;
+    g_autofree const nnlab_compare_run **runs =
+        nnlab_compare_row_runs(c, &c->rows[i], &n_runs);
+    const nnlab_compare_run *run = runs[0];
+    g_autofree double *x = g_new(double, MAX(run->n_points, 1));
+    g_autofree double *y = g_new(double, MAX(run->n_points, 1));
+    for (size_t p = 0; p < run->n_points; p++) {
+      x[p] = run->trajectory[2 * p];
+      y[p] = run->trajectory[2 * p + 1];
+    }
+    plcol0(LINE_COLOR(i));
+    plwidth(2.0);
+    if (run->n_points > 1) plline((PLINT)run->n_points, x, y);
+    plssym(0, 1.4);
+    if (run->n_points)
+      plpoin(1, &x[run->n_points - 1], &y[run->n_points - 1],
+             run->status == NNLAB_COMPARE_DIVERGED ? 5 : 17);
+    labels[i] = row_label(c, &c->rows[i]);
+    colors[i] = LINE_COLOR(i);
+  }
+  /* Every run starts at the same point. */
+  size_t n_runs = 0;
+  g_autofree const nnlab_compare_run **first =
+      nnlab_compare_row_runs(c, &c->rows[0], &n_runs);
+  double sx = first[0]->trajectory[0], sy = first[0]->trajectory[1];
+  double mx = c->minimum[0], my = c->minimum[1];
+  plcol0(1);
+  plwidth(1.5);
+  plssym(0, 1.4);
+  plpoin(1, &sx, &sy, 4);
+  plpoin(1, &mx, &my, 3);
+  draw_legend(n, labels, colors);
+  plend();
+  for (size_t i = 0; i < n; i++) g_free((char *)labels[i]);
+}
+
+/* ---- All of them ------------------------------------------------------- */
+
+gboolean compare_plots_write(const nnlab_compare *c, const char *dir,
+                             GPtrArray *written, GError **error) {
+  const char *device = NULL;
+  if (!pick_device(c->plot_format, &device, error)) return FALSE;
+  char *path = NULL;
+#define PLOT_PATH(name) \
+  (path = g_strdup_printf("%s/%s.%s", dir, name, c->plot_format))
+  nnlab_compare_metric curves[] = {NNLAB_COMPARE_TRAIN_LOSS,
+                                   NNLAB_COMPARE_VAL_LOSS};
+  for (size_t i = 0; i < G_N_ELEMENTS(curves); i++) {
+    const char *name = c->kind == NNLAB_COMPARE_DATASET
+                           ? nnlab_compare_metric_name(curves[i])
+                           : "loss";
+    if (i > 0 && c->kind != NNLAB_COMPARE_DATASET) break;
+    if (plot_curves(c, device, PLOT_PATH(name), curves[i]))
+      g_ptr_array_add(written, path);
+    else
+      g_free(path);
+  }
+  gboolean sweep = FALSE;
+  for (size_t i = 0; i < c->n_candidates; i++)
+    sweep |= c->candidates[i].n_lrs > 1;
+  if (sweep) {
+    if (plot_sweep(c, device, PLOT_PATH("lr_sweep")))
+      g_ptr_array_add(written, path);
+    else
+      g_free(path);
+  }
+  if (c->kind == NNLAB_COMPARE_FUNCTION_2D) {
+    plot_trajectories(c, device, PLOT_PATH("trajectories"));
+    g_ptr_array_add(written, path);
+  }
+#undef PLOT_PATH
+  return TRUE;
+}

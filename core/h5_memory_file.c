@@ -1,0 +1,64 @@
+#include "h5_memory_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+/* Memory grows in steps of this many bytes while the file is built. */
+#define GROWTH_INCREMENT (1u << 16)
+
+hid_t h5_memory_file_create(hid_t fcpl, hid_t fapl, GError **error) {
+  hid_t access =
+      fapl == H5P_DEFAULT ? H5Pcreate(H5P_FILE_ACCESS) : H5Pcopy(fapl);
+  hid_t file = -1;
+  if (access >= 0 && H5Pset_fapl_core(access, GROWTH_INCREMENT, 0) >= 0)
+    file = H5Fcreate("nnlab-memory-file", H5F_ACC_TRUNC, fcpl, access);
+  if (access >= 0) H5Pclose(access);
+  if (file < 0)
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+                        "cannot create an HDF5 file in memory");
+  return file;
+}
+
+static gboolean write_all(const char *path, const char *bytes, size_t size,
+                          GError **error) {
+  int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  int saved = fd < 0 ? errno : 0;
+  for (size_t done = 0; fd >= 0 && !saved && done < size;) {
+    ssize_t n = write(fd, bytes + done, size - done);
+    if (n > 0)
+      done += (size_t)n;
+    else if (n < 0 && errno != EINTR)
+      saved = errno;
+    else if (n == 0)
+      saved = EIO;
+  }
+  if (fd >= 0 && close(fd) != 0 && !saved) saved = errno;
+  if (saved)
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot write: %s",
+                g_strerror(saved));
+  return !saved;
+}
+
+gboolean h5_memory_file_close(hid_t file, gboolean ok, const char *path,
+                              GError **error) {
+  char *image = NULL;
+  ssize_t size = -1;
+  if (ok && (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 ||
+             (size = H5Fget_file_image(file, NULL, 0)) <= 0 ||
+             !(image = g_try_malloc((size_t)size)) ||
+             H5Fget_file_image(file, image, (size_t)size) != size)) {
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+                        "cannot assemble the HDF5 file");
+    ok = FALSE;
+  }
+  /* In memory, closing cannot fail for want of disk space. */
+  if (H5Fclose(file) < 0 && ok) {
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+                        "cannot close the HDF5 file");
+    ok = FALSE;
+  }
+  if (ok) ok = write_all(path, image, (size_t)size, error);
+  g_free(image);
+  return ok;
+}

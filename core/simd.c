@@ -1,0 +1,38 @@
+#include "simd.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#include <glib.h>
+
+/* 0 until chosen; then the path + 1. */
+static _Atomic int chosen;
+
+static gboolean cpu_has_avx2(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return FALSE;
+#endif
+}
+
+nnlab_simd nnlab_simd_active(void) {
+  int path = atomic_load_explicit(&chosen, memory_order_relaxed);
+  if (path) return (nnlab_simd)(path - 1);
+  const char *request = g_getenv("NNLAB_SIMD");
+  nnlab_simd simd = request && strcmp(request, "scalar") == 0
+                        ? NNLAB_SIMD_SCALAR
+                        : NNLAB_SIMD_AVX2;
+  return nnlab_simd_force(simd);
+}
+
+const char *nnlab_simd_name(nnlab_simd simd) {
+  return simd == NNLAB_SIMD_AVX2 ? "avx2" : "scalar";
+}
+
+nnlab_simd nnlab_simd_force(nnlab_simd simd) {
+  if (simd == NNLAB_SIMD_AVX2 && !cpu_has_avx2()) simd = NNLAB_SIMD_SCALAR;
+  atomic_store(&chosen, (int)simd + 1);
+  return simd;
+}

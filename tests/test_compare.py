@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""nnlab compare as a user drives it: the same numbers whatever --jobs is,
+identical initial weights and data order for every candidate of a seed,
+divergence and failures recorded without stopping the comparison, lr
+sweeps, one-line spec errors before anything runs, and the files
+(results.h5, summary.csv, plots). Tiny problems keep it to seconds."""
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+try:
+    import h5py
+except ImportError:  # h5py comes with Debian's python3-h5py
+    if os.path.exists("/usr/bin/python3") and sys.executable != "/usr/bin/python3":
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
+    raise
+
+nnlab, root = sys.argv[1], os.path.abspath(sys.argv[2])
+work = tempfile.mkdtemp(prefix="nnlab-compare-")
+failures = []
+
+
+def run(*args):
+    return subprocess.run([nnlab, *args], capture_output=True, text=True)
+
+
+def check(name, condition, detail=""):
+    print(f"{'ok  ' if condition else 'FAIL'} {name} {detail}")
+    if not condition:
+        failures.append(f"{name} {detail}")
+
+
+def write(name, text):
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+iris = os.path.join(root, "datasets", "iris.h5")
+write("iris.ini", f"""[data]
+path = {iris}
+val_fraction = 0.2
+test_fraction = 0.2
+
+[model]
+hidden = 8
+activation = relu
+seed = 11
+
+[training]
+epochs = 6
+batch_size = 16
+loss = cross_entropy
+
+[optimizer]
+name = adam
+lr = 0.01
+""")
+
+# Seven candidates: a repeat of adam (same settings, other name), batch
+# size and activation as axes, a learning-rate sweep, one that diverges and
+# one whose optimizer refuses its settings (a failure, not a divergence).
+spec = write("spec.ini", """[compare]
+seeds = 1..3
+target_metric = val_accuracy
+target = 0.8
+baseline = adam
+
+[problem]
+config = iris.ini
+
+[candidate adam]
+optimizer = adam(lr=0.01)
+
+[candidate adam again]
+optimizer = adam(lr=0.01)
+
+[candidate sgd full batch]
+optimizer = sgd(lr=0.1, momentum=0.9)
+batch_size = full
+
+[candidate adam tanh]
+optimizer = adam(lr=0.01)
+activation = tanh
+
+[candidate sgd sweep]
+optimizer = sgd
+lr = 0.01, 0.1, 1e9
+
+[candidate huge]
+optimizer = sgd(lr=1e30)
+
+[candidate broken]
+optimizer = sgd(lr=0.1, nesterov=true)
+""")
+
+
+def results(out):
+    return h5py.File(os.path.join(out, "results.h5"), "r")
+
+
+# Wall times differ between any two runs; everything else must not.
+TIMING = {"created", "wall_seconds", "seconds", "seconds_to_target",
+          "median_seconds_to_target"}
+
+
+def same(a, b):
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    return a == b
+
+
+def flatten(f):
+    """Every attribute and dataset value except wall times, by path."""
+    values = {}
+
+    def add(name, obj):
+        for key, value in obj.attrs.items():
+            if key not in TIMING:
+                values[f"{name}@{key}"] = repr(value.tolist() if hasattr(value, "tolist") else value)
+        if isinstance(obj, h5py.Dataset) and name.split("/")[-1] not in TIMING:
+            values[name] = repr(obj[()].tolist())
+
+    add("/", f)
+    f.visititems(add)
+    return values
+
+
+outs = {}
+for jobs in ("1", "2"):
+    out = os.path.join(work, f"jobs{jobs}")
+    outs[jobs] = out
+    result = run("compare", spec, "--out", out, "--jobs", jobs, "--json", "--quiet")
+    check(f"compare --jobs {jobs} exits 0 despite divergence and failure",
+          result.returncode == 0, result.stderr)
+    if jobs == "1":
+        summary = json.loads(result.stdout)
+        warnings = result.stderr
+
+with results(outs["1"]) as one, results(outs["2"]) as two:
+    a, b = flatten(one), flatten(two)
+    differing = [k for k in a if a.get(k) != b.get(k)]
+    check("results.h5 is identical for --jobs 1 and 2 (wall times aside)",
+          a.keys() == b.keys() and not differing and len(a) > 500,
+          str(differing[:5]))
+
+with results(outs["1"]) as f:
+    runs = [f["runs"][name] for name in sorted(f["runs"])]
+    by = {}
+    for r in runs:
+        by.setdefault(r.attrs["candidate"], []).append(r)
+    check("one run per candidate, grid point and seed", len(runs) == 3 * (6 + 3),
+          str(len(runs)))
+    check("the format is marked", f.attrs["format"] == "nnlab-compare"
+          and int(f.attrs["format_version"]) == 1)
+
+    for seed in (1, 2, 3):
+        digests = {r.attrs["init_digest"] for r in runs if int(r.attrs["seed"]) == seed}
+        check(f"seed {seed}: every candidate starts from the same weights",
+              len(digests) == 1, str(digests))
+    check("other seeds start elsewhere",
+          len({r.attrs["init_digest"] for r in runs}) == 3)
+
+    split_seeds = {r.attrs["config"].split("split_seed=")[1].split()[0] for r in runs}
+    check("one split for every run", len(split_seeds) == 1, str(split_seeds))
+    shuffles = all(f"shuffle_seed={int(r.attrs['seed'])}" in r.attrs["config"]
+                   and f"\nseed={int(r.attrs['seed'])}" in r.attrs["config"] for r in runs)
+    check("the seed drives init and shuffling", shuffles)
+
+    same_curves = all(
+        (x["train_loss"][()] == y["train_loss"][()]).all()
+        and (x["val_loss"][()] == y["val_loss"][()]).all()
+        for x, y in zip(by["adam"], by["adam again"]))
+    check("equal settings give equal curves (same weights, same data order)",
+          same_curves)
+    check("the config of each run is recorded in full",
+          "name=sgd" in by["sgd full batch"][0].attrs["config"]
+          and "batch_size=full" in by["sgd full batch"][0].attrs["config"]
+          and "activation=tanh" in by["adam tanh"][0].attrs["config"])
+
+    huge = by["huge"]
+    check("a huge learning rate is recorded as diverged",
+          all(r.attrs["status"] == "diverged" and r.attrs["diverged_epoch"] >= 1
+              and "diverged" in r.attrs["message"] for r in huge),
+          str([r.attrs["status"] for r in huge]))
+    marked = all(list(r["state"][()][int(r.attrs["diverged_epoch"]) - 1:]) ==
+                 [1] * (6 - int(r.attrs["diverged_epoch"]) + 1)
+                 and math.isnan(r["train_loss"][()][-1]) for r in huge)
+    check("the rest of a diverged curve is marked", marked)
+    check("the others complete",
+          all(r.attrs["status"] == "ok" for name in ("adam", "sgd full batch", "adam tanh")
+              for r in by[name]))
+    check("a run that fails otherwise is recorded as failed",
+          all(r.attrs["status"] == "failed" for r in by["broken"]))
+    check("and reported on stderr, not fatal",
+          "nnlab: warning: run broken" in warnings, warnings)
+
+    sweep = by["sgd sweep"]
+    check("the sweep runs every grid point on every seed",
+          sorted({float(r.attrs["lr"]) for r in sweep}) == [0.01, 0.1, 1e9])
+    reported = {float(r.attrs["lr"]) for r in sweep if r.attrs["reported"]}
+    check("the sweep reports one learning rate", len(reported) == 1, str(reported))
+
+rows = {row["candidate"]: row for row in summary["rows"]}
+check("the table has a row per candidate", len(rows) == 7, str(list(rows)))
+means = [row["val_loss"]["mean"] for row in summary["rows"]]
+finite = [m for m in means if m is not None]
+check("rows are sorted by val_loss, best first",
+      finite == sorted(finite) and means[len(finite):] == [None] * (len(means) - len(finite)),
+      str(means))
+check("diverged runs are counted", rows["huge"]["diverged"] == 3)
+check("failed runs are counted", rows["broken"]["failed"] == 3)
+best = rows["sgd sweep"]
+scores = {s["lr"]: s["score"] for s in best["sweep"]}
+check("the sweep picks the lr with the lowest mean final val_loss",
+      best["lr"] == min((lr for lr in scores if scores[lr] is not None), key=lambda lr: scores[lr])
+      and scores[1e9] is None, str(best["sweep"]))
+check("the baseline is paired with itself on no seed",
+      rows["adam"]["baseline"] and rows["adam"]["paired"] == 0)
+check("equal candidates win no seed against each other",
+      rows["adam again"]["wins"] == 0 and rows["adam again"]["paired"] == 3)
+check("a diverged candidate loses every seed", rows["huge"]["wins"] == 0
+      and rows["huge"]["paired"] == 3)
+check("spread over seeds: min <= mean <= max",
+      all(r["test_accuracy"]["min"] <= r["test_accuracy"]["mean"] <= r["test_accuracy"]["max"]
+          for r in summary["rows"] if r["test_accuracy"]["n"]))
+check("time to target: reached counts and a median",
+      rows["adam"]["reached_target"] == 3 and rows["adam"]["median_epochs_to_target"] >= 1
+      and rows["huge"]["reached_target"] == 0
+      and rows["huge"]["median_epochs_to_target"] is None)
+
+with open(os.path.join(outs["1"], "summary.csv")) as f:
+    table = list(csv.DictReader(f))
+check("summary.csv has the table", len(table) == 7
+      and table[0]["candidate"] == summary["rows"][0]["candidate"]
+      and "val_loss_mean" in table[0], str(table[:1]))
+for plot in ("train_loss.png", "val_loss.png", "lr_sweep.png"):
+    path = os.path.join(outs["1"], plot)
+    ok = os.path.exists(path) and open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    check(f"{plot} is drawn", ok)
+
+result = run("compare", spec, "--out", os.path.join(work, "table"), "-j", "2")
+check("the table is printed with mean ± std", result.returncode == 0
+      and "wins vs adam" in result.stdout and " ± " in result.stdout
+      and "plot: " in result.stdout, result.stdout[:400])
+
+# A test function: the optimizer on x, y with its trajectory, as SVG.
+rosen = write("rosen.ini", """[compare]
+seeds = 1, 2
+target = 0.5
+
+[problem]
+function = rosenbrock
+steps = 150
+noise = 0.5
+
+[candidate adam]
+optimizer = adam(lr=0.05)
+
+[candidate sgd]
+optimizer = sgd(lr=0.001)
+""")
+out = os.path.join(work, "rosen")
+result = run("compare", rosen, "--out", out, "--set", "compare.plot_format=svg", "--quiet")
+check("a 2-D function compares", result.returncode == 0, result.stderr)
+for plot in ("loss.svg", "trajectories.svg"):
+    path = os.path.join(out, plot)
+    check(f"{plot} is drawn", os.path.exists(path) and "<svg" in open(path).read(2000))
+with results(out) as f:
+    r = f["runs/0000"]
+    check("the trajectory starts at the start point",
+          r["trajectory"].shape == (151, 2)
+          and abs(r["trajectory"][0][0] + 1.2) < 1e-6 and r["trajectory"][0][1] == 1.0,
+          str(r["trajectory"].shape))
+    noisy = [f[f"runs/{n}"]["train_loss"][()][-1] for n in ("0000", "0001")]
+    check("the seed drives the gradient noise", noisy[0] != noisy[1], str(noisy))
+
+quadratic = write("quadratic.ini", """[problem]
+function = quadratic_deep
+dim = 20
+steps = 50
+
+[candidate small batch]
+optimizer = sgd(lr=0.02)
+batch_size = 1
+
+[candidate large batch]
+optimizer = sgd(lr=0.02)
+batch_size = 1000
+""")
+result = run("compare", quadratic, "--out", os.path.join(work, "quadratic"), "--json", "-q")
+check("the noisy quadratic compares", result.returncode == 0, result.stderr)
+if result.returncode == 0:
+    q = {r["candidate"]: r["train_loss"]["mean"] for r in json.loads(result.stdout)["rows"]}
+    check("a larger batch means less noise", q["large batch"] < q["small batch"], str(q))
+
+# The shipped examples are valid specs (shortened here; each takes seconds
+# in full).
+examples = os.path.join(root, "examples")
+for name, shorter in (("compare-batch-size", "problem.training.epochs=2"),
+                      ("compare-digits", "problem.training.epochs=2"),
+                      ("compare-boston-sweep", "problem.training.epochs=2"),
+                      ("compare-rosenbrock", "problem.steps=20")):
+    result = run("compare", os.path.join(examples, name + ".ini"), "--quiet",
+                 "--out", os.path.join(work, name), "--set", "compare.seeds=1",
+                 "--set", shorter)
+    check(f"examples/{name}.ini runs", result.returncode == 0
+          and "wins vs" in result.stdout, result.stderr)
+
+# Spec errors: one line naming file:line, before anything runs.
+base = open(spec).read()
+errors = [
+    ("unknown optimizer", "optimizer = sgd(lr=1e30)", "optimizer = sgdd(lr=1e30)",
+     "no optimizer plugin named 'sgdd' (did you mean 'sgd'?)"),
+    ("bad grid", "lr = 0.01, 0.1, 1e9", "lr = logspace(0.1, 1)",
+     "lr: expected a learning rate above 0"),
+    ("negative learning rate", "lr = 0.01, 0.1, 1e9", "lr = 0.01, -1",
+     "lr: expected a learning rate above 0"),
+    ("missing dataset", "config = iris.ini", "data.path = none.h5",
+     "path: no dataset file at"),
+    ("unknown key with a suggestion", "target = 0.8", "targt = 0.8",
+     "unknown key 'targt' in [compare] (did you mean 'target'?)"),
+    ("unknown train config key", "config = iris.ini", "training.epoch = 3",
+     "unknown key 'epoch' in [training] (did you mean 'epochs'?)"),
+    ("seeds set by a candidate", "activation = tanh", "model.seed = 4",
+     "model.seed: the seeds come from [compare] seeds"),
+    ("unknown baseline", "baseline = adam", "baseline = adma",
+     "baseline: no candidate named 'adma' (did you mean 'adam'?)"),
+]
+for name, anchor, line, expected in errors:
+    # The bad line replaces the anchor, or follows it when it sets a key of
+    # its own.
+    replaces = anchor.split("=")[0] == line.split("=")[0]
+    text = base.replace(anchor, line if replaces else f"{anchor}\n{line}")
+    number = text.splitlines().index(line) + 1
+    path = write("bad.ini", text)
+    never = os.path.join(work, "never")
+    result = run("compare", path, "--out", never)
+    check(f"spec error, {name}: one line naming file:line",
+          result.returncode == 1 and result.stderr.count("\n") == 1
+          and f"nnlab: error: {path}:{number}: {expected}" in result.stderr,
+          result.stderr)
+    check(f"spec error, {name}: nothing runs or is written", not os.path.exists(never))
+
+result = run("compare", "--help")
+check("--help explains the command", result.returncode == 0 and "SPEC.ini" in result.stdout)
+
+if failures:
+    print("\n".join(["failures:"] + failures), file=sys.stderr)
+    sys.exit(1)
