@@ -18,4 +18,4 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 meson test -C build --no-rebuild --print-errorlogs --num-processes 2 \
   --wrap='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect -q' \
   test_registry test_hparams test_config test_dataset_core test_dataset_hdf5 \
-  test_dataset_csv test_dataset_idx test_resume
+  test_dataset_csv test_dataset_idx test_resume test_alloc_failure

@@ -3,6 +3,7 @@
 #include <nnlab/model_file.h>
 
 #include "h5_attrs.h"
+#include "alloc.h"
 #include "h5_arrays.h"
 
 #define MAX_LAYERS 4096
@@ -211,7 +212,8 @@ static gboolean read_indices(loader *ld, hid_t group, const char *name,
     return invalid(ld, error, "/split/%s: %llu rows is too many", name,
                    (unsigned long long)length);
   *n = (size_t)length;
-  *out = g_new0(size_t, MAX(length, 1));
+  *out = nnlab_alloc_array(MAX(length, 1), sizeof(size_t), "split rows", error);
+  if (!*out) return FALSE;
   hsize_t dims[1] = {length};
   return h5_read_array(group, name, ld->path, "/split", H5T_NATIVE_UINT64, 1,
                        dims, *out, error);
@@ -287,7 +289,9 @@ static gboolean read_history(loader *ld, nnlab_model_file *f, GError **error) {
                    (unsigned long long)n);
   hsize_t dims[1] = {n};
   f->n_epochs = (size_t)n;
-  f->history = g_new0(nnlab_epoch_record, MAX(n, 1));
+  f->history = nnlab_alloc_array(MAX(n, 1), sizeof(nnlab_epoch_record),
+                                 "history", error);
+  if (!f->history) return FALSE;
   g_autofree guint64 *epochs = g_new0(guint64, MAX(n, 1));
   g_autofree double *column = g_new0(double, MAX(n, 1));
   if (!h5_read_array(group, "epoch", ld->path, "/history", H5T_NATIVE_UINT64, 1,
@@ -320,7 +324,8 @@ static float *read_param_tree(loader *ld, hid_t parent, const char *path,
   nnlab_model *m = (nnlab_model *)model;
   const float *params = nnlab_model_params(m);
   size_t n = nnlab_model_n_params(m), fan_in = nnlab_model_n_inputs(m);
-  float *flat = g_new0(float, n);
+  float *flat = nnlab_alloc_floats(n, path, error);
+  if (!flat) return NULL;
   for (size_t l = 0; l < nnlab_model_n_layers(m); l++) {
     char layer_name[32], where[256];
     g_snprintf(layer_name, sizeof layer_name, "%zu", l + 1);

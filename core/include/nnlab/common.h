@@ -38,6 +38,14 @@ NNLAB_API gboolean nnlab_kind_from_name(const char *name,
  * by default nnlab's one-line errors are all a user sees. */
 NNLAB_API void nnlab_show_hdf5_errors(gboolean show);
 
+/* Test hooks for out-of-memory handling: after this call the n-th buffer
+ * allocation of the engine (model, gradients, workspaces, optimizer state,
+ * datasets, checkpoint contents) fails; 0 turns injection off. Small
+ * bookkeeping allocations use GLib, which aborts on exhaustion. */
+NNLAB_API void nnlab_debug_fail_allocation(guint64 n);
+/* Buffer allocations made since the last nnlab_debug_fail_allocation. */
+NNLAB_API guint64 nnlab_debug_allocations(void);
+
 /* Short text for a plugin status code. */
 NNLAB_API const char *nnlab_status_message(nnlab_status status);
 
