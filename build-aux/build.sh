@@ -5,4 +5,7 @@ cd "$(dirname "$0")/.."
 if [ ! -f build/build.ninja ]; then
   meson setup build -Dwerror=true >/dev/null
 fi
-ninja -C build >/dev/null
+if ! log=$(ninja -C build 2>&1); then
+  echo "$log" | grep -v "^\[" >&2
+  exit 1
+fi

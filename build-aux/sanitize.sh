@@ -10,7 +10,10 @@ if [ ! -f build-asan/build.ninja ]; then
   CC=clang meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined \
     -Db_lundef=false -Dbuildtype=debug >/dev/null
 fi
-ninja -C build-asan >/dev/null
+if ! log=$(ninja -C build-asan 2>&1); then
+  echo "$log" | grep -v "^\[" >&2
+  exit 1
+fi
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   meson test -C build-asan --print-errorlogs --num-processes 2
