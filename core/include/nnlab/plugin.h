@@ -238,11 +238,11 @@ typedef struct nnlab_optimizer_ops {
  * docs/vecmath.md has the measured maxima). A correctly rounded result is
  * within 0.5.
  *   function  AVX2  portable      function  AVX2  portable
- *   exp       1     1             sigmoid   2     2
- *   expm1     1.5   1.5           softplus  2     2
- *   log       1     1             erf       2     2
- *   log1p     1     1             erfc      3     4
- *   tanh      1.5   1.5
+ *   exp       1     1             sigmoid   1     1
+ *   expm1     1.5   1.5           softplus  1.5   1.5
+ *   log       1     1             erf       1     1
+ *   log1p     1     1             erfc      3     3
+ *   tanh      1     1.5
  */
 /* e^x */
 NNLAB_HOST_EXPORT void nnlab_vec_exp(const float *x, float *y, size_t n);
