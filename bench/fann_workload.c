@@ -65,11 +65,15 @@ int main(int argc, char **argv) {
   fann_shuffle_train_data(data);
   fann_train_epoch(ann, data); /* warm-up */
   double start = workload_now(), cpu_start = workload_cpu_seconds();
-  for (size_t e = 0; e < args.epochs; e++) {
-    fann_shuffle_train_data(data);
-    fann_train_epoch(ann, data);
-  }
-  workload_report(&args, workload_now() - start,
+  size_t done = 0;
+  do {
+    for (size_t e = 0; e < args.epochs; e++) {
+      fann_shuffle_train_data(data);
+      fann_train_epoch(ann, data);
+    }
+    done += args.epochs;
+  } while (args.epochs && workload_now() - start < args.seconds);
+  workload_report(&args, done, workload_now() - start,
                   workload_cpu_seconds() - cpu_start);
   fann_destroy_train(data);
   fann_destroy(ann);

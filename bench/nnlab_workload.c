@@ -73,11 +73,15 @@ static gboolean run(const workload_args *args, nnlab_registry *registry,
     ok = trainer && nnlab_trainer_fit(trainer, data, NULL, error);
   }
   if (ok) {
-    nnlab_trainer_set_epochs(trainer, 1 + args->epochs);
     double start = workload_now(), cpu_start = workload_cpu_seconds();
-    ok = nnlab_trainer_fit(trainer, data, NULL, error);
+    size_t done = 0;
+    do {
+      done += args->epochs;
+      nnlab_trainer_set_epochs(trainer, 1 + done);
+      ok = nnlab_trainer_fit(trainer, data, NULL, error);
+    } while (ok && args->epochs && workload_now() - start < args->seconds);
     if (ok)
-      workload_report(args, workload_now() - start,
+      workload_report(args, done, workload_now() - start,
                       workload_cpu_seconds() - cpu_start);
   }
   nnlab_trainer_free(trainer);

@@ -24,6 +24,7 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--samples", type=int, default=1024)
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=0.0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -71,12 +72,17 @@ def main():
 
     epoch()  # warm-up
     start, cpu_start = time.perf_counter(), time.process_time()
-    for _ in range(args.epochs):
-        epoch()
+    done = 0
+    while True:
+        for _ in range(args.epochs):
+            epoch()
+        done += args.epochs
+        if not args.epochs or time.perf_counter() - start >= args.seconds:
+            break
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu_start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"samples_per_second": n * args.epochs / seconds,
+    print(json.dumps({"samples_per_second": n * done / seconds,
                       "seconds": seconds, "cpu_seconds": cpu_seconds,
                       "peak_rss_mib": round(peak, 1)}))
 

@@ -41,7 +41,7 @@ int workload_args_parse(workload_args *args, int argc, char **argv) {
   args->epochs = 1;
   args->threads = 1;
   args->seed = 1;
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1; i < argc; i += 2) {
     const char *key = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
     int ok = value != NULL;
     if (!ok) {
@@ -67,6 +67,8 @@ int workload_args_parse(workload_args *args, int argc, char **argv) {
       ok = parse_size(value, &args->samples);
     } else if (strcmp(key, "--epochs") == 0) {
       ok = parse_size(value, &args->epochs);
+    } else if (strcmp(key, "--seconds") == 0) {
+      args->seconds = atof(value);
     } else if (strcmp(key, "--threads") == 0) {
       ok = parse_size(value, &args->threads);
     } else if (strcmp(key, "--seed") == 0) {
@@ -78,7 +80,6 @@ int workload_args_parse(workload_args *args, int argc, char **argv) {
       fprintf(stderr, "%s: bad option %s\n", argv[0], key);
       return 0;
     }
-    i++;
   }
   if (!args->inputs || !args->n_layers || !args->batch || !args->samples) {
     fprintf(stderr, "%s: --inputs, --layers, --batch and --samples needed\n",
@@ -107,13 +108,12 @@ double workload_cpu_seconds(void) {
          1e-6 * (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
 }
 
-void workload_report(const workload_args *args, double seconds,
+void workload_report(const workload_args *args, size_t epochs, double seconds,
                      double cpu_seconds) {
   printf(
       "{\"samples_per_second\": %.6g, \"seconds\": %.6g, "
       "\"cpu_seconds\": %.6g, \"peak_rss_mib\": %.1f}\n",
-      seconds > 0 ? (double)args->samples * (double)args->epochs / seconds
-                  : 0.0,
+      seconds > 0 ? (double)args->samples * (double)epochs / seconds : 0.0,
       seconds, cpu_seconds, workload_peak_rss_mib());
 }
 

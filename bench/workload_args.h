@@ -3,10 +3,11 @@
  *
  *   --inputs D --layers 64,64,1 --activation relu --output identity
  *   --loss mse|cross_entropy --optimizer sgd|adam --lr X --momentum X
- *   --batch B --samples N --epochs E --threads T --seed S
+ *   --batch B --samples N --epochs E --seconds S --threads T --seed S
  *
  * Each program trains on N random samples for one warm-up epoch and then
- * E timed epochs, and prints one JSON line:
+ * rounds of E timed epochs until S seconds have passed (one round if S is
+ * 0), and prints one JSON line:
  *   {"samples_per_second": ..., "seconds": ..., "cpu_seconds": ...,
  *    "peak_rss_mib": ...} */
 #ifndef NNLAB_BENCH_WORKLOAD_ARGS_H
@@ -23,6 +24,7 @@ typedef struct workload_args {
   const char *activation, *output, *loss, *optimizer;
   double lr, momentum;
   size_t batch, samples, epochs, threads;
+  double seconds; /* keep training rounds of epochs until this long */
   unsigned long seed;
 } workload_args;
 
@@ -35,8 +37,8 @@ double workload_now(void);
 double workload_peak_rss_mib(void);
 /* CPU time of this process (all threads), user and system, in seconds. */
 double workload_cpu_seconds(void);
-/* Prints the result line for a timed run of args->epochs epochs. */
-void workload_report(const workload_args *args, double seconds,
+/* Prints the result line for a timed run of epochs epochs. */
+void workload_report(const workload_args *args, size_t epochs, double seconds,
                      double cpu_seconds);
 
 /* Deterministic test data: uniform in [0, 1) from a small generator. */

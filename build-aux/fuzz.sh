@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(csv idx config overrides hparams)
+targets=(csv idx config overrides hparams compare)
 seconds_each=$(( ${FUZZ_SECONDS:-60} / ${#targets[@]} ))
 
 if [ ! -f build-fuzz/build.ninja ]; then

@@ -153,9 +153,20 @@ static char *get_raw(const reader *r, const char *section, const char *key) {
   return value;
 }
 
+/* The value with escapes such as \s decoded, or fallback when absent; an
+ * error if it cannot be read (not UTF-8), never the fallback instead. */
 static gboolean get_string(const reader *r, const char *section,
-                           const char *key, const char *fallback, char **out) {
-  char *value = g_key_file_get_string(r->file, section, key, NULL);
+                           const char *key, const char *fallback, char **out,
+                           GError **error) {
+  g_autoptr(GError) local = NULL;
+  char *value = g_key_file_get_string(r->file, section, key, &local);
+  *out = NULL;
+  if (!value && g_key_file_has_key(r->file, section, key, NULL))
+    return fail_at(r, section, key, error, "%s: %s", key,
+                   g_error_matches(local, G_KEY_FILE_ERROR,
+                                   G_KEY_FILE_ERROR_UNKNOWN_ENCODING)
+                       ? "the value is not valid UTF-8"
+                       : local->message);
   *out = value ? g_strstrip(value) : g_strdup(fallback);
   return TRUE;
 }
@@ -250,7 +261,7 @@ static gboolean resolve(const reader *r, const nnlab_registry *registry,
 static gboolean read_data(const reader *r, nnlab_run_config *c,
                           GError **error) {
   g_autofree char *path = NULL;
-  get_string(r, "data", "path", NULL, &path);
+  if (!get_string(r, "data", "path", NULL, &path, error)) return FALSE;
   if (!path || !*path)
     return fail_at(r, "data", NULL, error,
                    "missing key 'path' in [data] (the dataset file)");
@@ -282,11 +293,12 @@ static gboolean read_model(const reader *r, const nnlab_registry *registry,
                            nnlab_run_config *c, GError **error) {
   g_autofree char *hidden = NULL, *activation = NULL, *output = NULL,
                   *init = NULL;
-  get_string(r, "model", "hidden", "", &hidden);
-  get_string(r, "model", "activation", "relu", &activation);
-  get_string(r, "model", "output_activation", "identity", &output);
-  get_string(r, "model", "init", "xavier_uniform", &init);
-  if (!get_size(r, "model", "outputs", 0, &c->n_outputs, error) ||
+  if (!get_string(r, "model", "hidden", "", &hidden, error) ||
+      !get_string(r, "model", "activation", "relu", &activation, error) ||
+      !get_string(r, "model", "output_activation", "identity", &output,
+                  error) ||
+      !get_string(r, "model", "init", "xavier_uniform", &init, error) ||
+      !get_size(r, "model", "outputs", 0, &c->n_outputs, error) ||
       !get_double(r, "model", "init_scale", 0.1, 0, 1e6, &c->init_scale, error))
     return FALSE;
   if (!nnlab_init_scheme_from_name(init, &c->init))
@@ -327,7 +339,8 @@ static gboolean read_model(const reader *r, const nnlab_registry *registry,
 static gboolean read_schedule(const reader *r, nnlab_schedule_config *s,
                               GError **error) {
   g_autofree char *kind = NULL;
-  get_string(r, "training", "schedule", "constant", &kind);
+  if (!get_string(r, "training", "schedule", "constant", &kind, error))
+    return FALSE;
   if (!nnlab_schedule_kind_from_name(kind, &s->kind))
     return fail_at(r, "training", "schedule", error,
                    "schedule: unknown '%s'; expected constant, step, "
@@ -367,7 +380,8 @@ static gboolean read_training(const reader *r, const nnlab_registry *registry,
       !read_schedule(r, &t->schedule, error))
     return FALSE;
   t->seed = shuffle_seed;
-  get_string(r, "training", "rule", "gradient", &rule);
+  if (!get_string(r, "training", "rule", "gradient", &rule, error))
+    return FALSE;
   if (strcmp(rule, "perceptron") == 0)
     c->perceptron_rule = TRUE;
   else if (strcmp(rule, "gradient") != 0)
@@ -377,7 +391,7 @@ static gboolean read_training(const reader *r, const nnlab_registry *registry,
     return fail_at(r, "training", "early_stopping_patience", error,
                    "early stopping needs validation data: set "
                    "[data] val_fraction");
-  get_string(r, "training", "loss", NULL, &loss);
+  if (!get_string(r, "training", "loss", NULL, &loss, error)) return FALSE;
   if (!loss || !*loss)
     return fail_at(r, "training", NULL, error,
                    "missing key 'loss' in [training] (e.g. loss = mse or "
@@ -389,8 +403,8 @@ static gboolean read_training(const reader *r, const nnlab_registry *registry,
 static gboolean read_optimizer(const reader *r, const nnlab_registry *registry,
                                nnlab_run_config *c, GError **error) {
   g_autofree char *name = NULL;
-  get_string(r, "optimizer", "name", "sgd", &name);
-  if (!resolve(r, registry, NNLAB_KIND_OPTIMIZER, "optimizer", "name", name,
+  if (!get_string(r, "optimizer", "name", "sgd", &name, error) ||
+      !resolve(r, registry, NNLAB_KIND_OPTIMIZER, "optimizer", "name", name,
                &c->optimizer, error))
     return FALSE;
   g_auto(GStrv) keys = g_key_file_get_keys(r->file, "optimizer", NULL, NULL);
@@ -464,6 +478,18 @@ void nnlab_run_config_free(nnlab_run_config *c) {
   g_free(c);
 }
 
+/* What GKeyFile accepts as a section or key name (it ignores others with
+ * a critical warning): no brackets, no '=' in keys, no control
+ * characters, no spaces around keys. */
+static gboolean is_name(const char *name, gboolean key) {
+  if (!*name || (key && (name[0] == ' ' || name[strlen(name) - 1] == ' ')))
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (*p == '[' || *p == ']' || (key && *p == '=') || g_ascii_iscntrl(*p))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
                                 GHashTable *overridden, GError **error) {
   for (size_t i = 0; overrides && overrides[i]; i++) {
@@ -479,6 +505,19 @@ static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
     }
     g_autofree char *section = g_strndup(item, (gsize)(dot - item));
     g_autofree char *key = g_strndup(dot + 1, (gsize)(equals - dot - 1));
+    const char *problem =
+        !g_utf8_validate(item, -1, NULL) ? "it is not valid UTF-8"
+        : !is_name(section, FALSE)       ? "the section name is not valid"
+        : !is_name(key, TRUE)            ? "the key name is not valid"
+        : strpbrk(equals + 1, "\r\n")    ? "the value spans lines"
+                                         : NULL;
+    if (problem) {
+      g_autofree char *valid = g_utf8_make_valid(item, -1);
+      g_autofree char *shown = g_strescape(valid, NULL); /* one line */
+      g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "--set %s: %s",
+                  shown, problem);
+      return FALSE;
+    }
     g_key_file_set_value(file, section, key, equals + 1);
     g_hash_table_add(overridden, g_strdup_printf("%s.%s", section, key));
   }

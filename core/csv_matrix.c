@@ -34,6 +34,13 @@ float *nnlab_csv_read_matrix(const char *path, char delimiter,
       continue;
     }
     first = FALSE;
+    if (values->len > G_MAXUINT - n_cells) { /* a GArray's limit */
+      g_set_error(&local, NNLAB_ERROR, NNLAB_ERROR_RANGE,
+                  "%s:%zu: more than %u values; split the file", path, line,
+                  G_MAXUINT);
+      ok = FALSE;
+      break;
+    }
     if (n_cells != expected_columns) {
       g_set_error(&local, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                   "%s:%zu: expected %zu columns (the model's inputs), found "

@@ -172,6 +172,12 @@ static gboolean add_row(csv_import *import, char **cells, size_t n_cells,
   if (!dataset_check_elements(import->n_rows + 1, import->n_columns,
                               import->path, error))
     return FALSE;
+  if (import->values->len > G_MAXUINT - n_cells) { /* a GArray's limit */
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_RANGE,
+                "%s:%zu: more than %u values; split the file", import->path,
+                csv_reader_line_number(import->reader), G_MAXUINT);
+    return FALSE;
+  }
   for (size_t j = 0; j < n_cells; j++) {
     double value = 0.0;
     if (cells[j][0] == '\0')

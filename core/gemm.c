@@ -14,12 +14,11 @@
 #include "gemm.h"
 
 #include <stdint.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib.h>
 
-#include "alloc.h"
 #include "gemm_kernels.h"
 #include "simd.h"
 #include "thread_pool.h"
@@ -27,7 +26,8 @@
 /* m * n * k at or below which the loop nest is used. */
 #define TINY_PRODUCT 512
 /* Products of at most this depth with A at most this many floats run on
- * unpacked operands: B's column strip stays in L1 and A in L2. */
+ * unpacked operands: A stays in L2 while every row tile reuses a column
+ * strip of B from L1 or L2. Larger ones are packed. */
 #define SMALL_MAX_K 2048
 #define SMALL_MAX_A_FLOATS (64 * 1024)
 /* m * n * k from which a product is split between threads (about 50
@@ -48,7 +48,10 @@ typedef struct gemm_problem {
 
 /* ---- Per-thread packing buffers ------------------------------------------
  * Grown to the largest product seen and then reused, so a training step
- * allocates nothing after the first. Freed when the thread exits. */
+ * allocates nothing after the first. Freed when the thread exits. They are
+ * an optimization, not a resource a caller can be told is missing: when
+ * one cannot be had, the product runs as the loop nest, with the same
+ * bits. */
 
 typedef struct pack_buffer {
   float *data;
@@ -57,7 +60,7 @@ typedef struct pack_buffer {
 
 static void pack_buffer_free(gpointer data) {
   pack_buffer *buffer = data;
-  nnlab_free(buffer->data);
+  free(buffer->data);
   g_free(buffer);
 }
 
@@ -67,13 +70,17 @@ static GPrivate thread_buffer = G_PRIVATE_INIT(pack_buffer_free);
 static float *scratch(size_t floats) {
   pack_buffer *buffer = g_private_get(&thread_buffer);
   if (!buffer) {
-    buffer = g_new0(pack_buffer, 1);
+    buffer = g_try_new0(pack_buffer, 1);
+    if (!buffer) return NULL;
     g_private_set(&thread_buffer, buffer);
   }
   if (buffer->capacity < floats) {
-    nnlab_free(buffer->data);
-    buffer->data = nnlab_alloc_floats(floats, "matrix product workspace", NULL);
-    buffer->capacity = buffer->data ? floats : 0;
+    free(buffer->data);
+    void *memory = NULL;
+    gboolean ok = floats <= SIZE_MAX / sizeof(float) &&
+                  posix_memalign(&memory, 64, floats * sizeof(float)) == 0;
+    buffer->data = ok ? memory : NULL;
+    buffer->capacity = ok ? floats : 0;
   }
   return buffer->data;
 }
@@ -165,11 +172,6 @@ static gboolean run_packed(const gemm_problem *g, size_t i0, size_t i1,
 static void run_range(const gemm_problem *g, size_t i0, size_t i1, size_t j0,
                       size_t j1) {
   gboolean unpacked = g->k <= SMALL_MAX_K && g->m * g->k <= SMALL_MAX_A_FLOATS;
-  static int force = -1; /* TUNING */
-  if (force < 0)
-    force = g_getenv("GEMM_FORCE") ? atoi(g_getenv("GEMM_FORCE")) : 0;
-  if (force == 1) unpacked = TRUE;
-  if (force == 2) unpacked = FALSE;
   if (unpacked ? run_unpacked(g, i0, i1, j0, j1)
                : run_packed(g, i0, i1, j0, j1))
     return;
@@ -197,23 +199,17 @@ static const gemm_kernel *active_kernel(void) {
   return &nnlab_gemm_scalar_kernel;
 }
 
-static void gemm(size_t m, size_t n, size_t k, gemm_operand a, gemm_operand b,
-                 float beta, float *c) {
-  const gemm_kernel *kernel = active_kernel();
-  size_t work = 0; /* m * n * k, saturated */
-  if (!g_size_checked_mul(&work, m, n) || !g_size_checked_mul(&work, work, k))
-    work = SIZE_MAX;
-  if (work <= TINY_PRODUCT) { /* also k == 0: C = beta C */
-    kernel->tiny(m, n, k, &a, &b, c, n, beta != 0.0f);
-    return;
-  }
+/* Products past the tiny size: tiled, maybe packed, maybe threaded. */
+static void gemm_tiled(const gemm_kernel *kernel, size_t m, size_t n, size_t k,
+                       const gemm_operand *a, const gemm_operand *b, float beta,
+                       float *c, size_t work) {
   gemm_problem g = {
       .kernel = kernel,
       .m = m,
       .n = n,
       .k = k,
-      .a = a,
-      .b = b,
+      .a = *a,
+      .b = *b,
       .c = c,
       .ldc = n,
       .accumulate = beta != 0.0f,
@@ -222,7 +218,7 @@ static void gemm(size_t m, size_t n, size_t k, gemm_operand a, gemm_operand b,
   if (threads > 1 && work >= PARALLEL_PRODUCT) {
     /* Split the longer side, so each thread repacks the smaller operand. */
     g.split_rows = m > n;
-    g.unit = g.split_rows ? g.kernel->mr : g.kernel->nr;
+    g.unit = g.split_rows ? kernel->mr : kernel->nr;
     g.units = ((g.split_rows ? m : n) + g.unit - 1) / g.unit;
     g.n_tasks = MIN(threads, g.units);
     if (g.n_tasks > 1) {
@@ -233,17 +229,32 @@ static void gemm(size_t m, size_t n, size_t k, gemm_operand a, gemm_operand b,
   run_range(&g, 0, m, 0, n);
 }
 
+static inline void gemm(size_t m, size_t n, size_t k, const gemm_operand *a,
+                        const gemm_operand *b, float beta, float *c) {
+  const gemm_kernel *kernel = active_kernel();
+  size_t work = 0; /* m * n * k, saturated */
+  if (!g_size_checked_mul(&work, m, n) || !g_size_checked_mul(&work, work, k))
+    work = SIZE_MAX;
+  if (work <= TINY_PRODUCT) /* also k == 0: C = beta C */
+    kernel->tiny(m, n, k, a, b, c, n, beta != 0.0f);
+  else
+    gemm_tiled(kernel, m, n, k, a, b, beta, c, work);
+}
+
 void nnlab_gemm_nn(size_t m, size_t n, size_t k, const float *a, const float *b,
                    float beta, float *c) {
-  gemm(m, n, k, (gemm_operand){a, k, 1}, (gemm_operand){b, n, 1}, beta, c);
+  const gemm_operand a_op = {a, k, 1}, b_op = {b, n, 1};
+  gemm(m, n, k, &a_op, &b_op, beta, c);
 }
 
 void nnlab_gemm_tn(size_t m, size_t n, size_t k, const float *a, const float *b,
                    float beta, float *c) {
-  gemm(m, n, k, (gemm_operand){a, 1, m}, (gemm_operand){b, n, 1}, beta, c);
+  const gemm_operand a_op = {a, 1, m}, b_op = {b, n, 1};
+  gemm(m, n, k, &a_op, &b_op, beta, c);
 }
 
 void nnlab_gemm_nt(size_t m, size_t n, size_t k, const float *a, const float *b,
                    float beta, float *c) {
-  gemm(m, n, k, (gemm_operand){a, k, 1}, (gemm_operand){b, 1, k}, beta, c);
+  const gemm_operand a_op = {a, k, 1}, b_op = {b, 1, k};
+  gemm(m, n, k, &a_op, &b_op, beta, c);
 }

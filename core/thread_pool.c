@@ -2,14 +2,13 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
-#include <stdlib.h>
 
 #include <glib.h>
 
-/* Iterations a thread busy-waits before it blocks: parallel calls come in
- * quick succession during training (one per layer and pass), and waking a
- * blocked thread costs more than a short spin. */
-#define SPIN_ITERATIONS 20000
+/* Pauses (about 25 ns each) a thread busy-waits before it blocks:
+ * parallel calls come in quick succession during training (one per layer
+ * and pass), and waking a blocked thread costs tens of microseconds. */
+#define SPIN_ITERATIONS 8000
 
 /* One job is published as a single 64-bit word: its generation, its task
  * count and the next task to claim. A thread claims a task with a

@@ -569,11 +569,13 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
       }
       fill_targets(train, b.rows, rows, k, as_floats, &b.targets);
       ok = train_step(t, &b, rows, &acc, (step_position){epoch, i + 1}, error);
-      progress.batch = i + 1;
-      progress.samples = first + rows;
-      progress.epoch_seconds = (double)(g_get_monotonic_time() - start) / 1e6;
-      progress.running_loss = acc.loss_sum / (double)acc.rows;
-      if (ok) report(t, &progress);
+      if (ok && t->progress) {
+        progress.batch = i + 1;
+        progress.samples = first + rows;
+        progress.epoch_seconds = (double)(g_get_monotonic_time() - start) / 1e6;
+        progress.running_loss = acc.loss_sum / (double)acc.rows;
+        report(t, &progress);
+      }
     }
     if (ok) {
       nnlab_epoch_record record = {.epoch = epoch, .lr = lr};

@@ -150,6 +150,22 @@ static void test_overrides_apply_and_are_named_in_errors(void **state) {
   expect_error(valid_text, malformed, "--set epochs=3: expected section.key");
 }
 
+/* GKeyFile ignores such names with a critical warning, and a value it
+ * cannot read would silently become the default. */
+static void test_unreadable_names_and_values_are_errors(void **state) {
+  (void)state;
+  const char *const bracket[] = {"mo]del.hidden=3", NULL};
+  expect_error(valid_text, bracket, "the section name is not valid");
+  const char *const space[] = {"model. hidden=3", NULL};
+  expect_error(valid_text, space, "the key name is not valid");
+  const char *const lines[] = {"model.hidden=3\n[layer.1]", NULL};
+  expect_error(valid_text, lines, "the value spans lines");
+  g_autofree char *latin1 = edited(7, "activation = tan\xe9");
+  expect_error(latin1, NULL,
+               "/cfg/run.ini:7: activation: the value is not "
+               "valid UTF-8");
+}
+
 static void test_split_fractions_must_leave_training_rows(void **state) {
   (void)state;
   g_autofree char *text = edited(3, "val_fraction = 0.5\ntest_fraction = 0.5");
@@ -166,6 +182,7 @@ int main(void) {
       cmocka_unit_test(test_unknown_plugin_suggests),
       cmocka_unit_test(test_missing_required_keys),
       cmocka_unit_test(test_overrides_apply_and_are_named_in_errors),
+      cmocka_unit_test(test_unreadable_names_and_values_are_errors),
       cmocka_unit_test(test_split_fractions_must_leave_training_rows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

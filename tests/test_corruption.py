@@ -39,13 +39,29 @@ def uses_asan(path):
 
 asan = uses_asan(nnlab)
 TIMEOUT = 60 if asan else 15
+child_env = dict(os.environ)
+if asan:
+    # libhdf5 itself leaks on some damaged files and asks malloc for
+    # absurd sizes (2^49 bytes for a metadata block with a damaged
+    # length), which fail cleanly in a normal build: only nnlab's own
+    # leaks and allocations count here.
+    suppressions = os.path.join(work, "lsan-suppressions.txt")
+    with open(suppressions, "w") as f:
+        f.write("leak:libhdf5\n")
+    child_env["ASAN_OPTIONS"] = ":".join(filter(None, [
+        os.environ.get("ASAN_OPTIONS"), "allocator_may_return_null=1"]))
+    child_env["LSAN_OPTIONS"] = ":".join(filter(None, [
+        os.environ.get("LSAN_OPTIONS"), f"suppressions={suppressions}",
+        "print_suppressions=0"]))
 ADDRESS_SPACE = 4 << 30
 MAX_RSS_KB = (2 << 20) if asan else (1 << 20)  # ru_maxrss is in KiB
 
 
-def limit_memory():
+# Set on this process, so every child inherits them (preexec_fn is not
+# safe with the threads that run the children).
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+if not asan:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def run(args):
@@ -53,8 +69,7 @@ def run(args):
     status is the exit code, or minus the signal number."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen([nnlab, *args], stdout=out, stderr=err,
-                                   stdin=subprocess.DEVNULL,
-                                   preexec_fn=None if asan else limit_memory)
+                                   stdin=subprocess.DEVNULL, env=child_env)
         timed_out = threading.Event()
 
         def kill():
@@ -77,6 +92,9 @@ def problem(status, stderr, rss, timed_out, expect):
     """What is wrong with one run, or None."""
     if timed_out:
         return f"hung (killed after {TIMEOUT} s)"
+    # A malloc libhdf5 asked for and got NULL for, as in a normal build.
+    stderr = "".join(line for line in stderr.splitlines(True)
+                     if "WARNING: AddressSanitizer failed to allocate" not in line)
     if status < 0:
         return f"killed by signal {-status}"
     for marker in ["Sanitizer", "runtime error:", "HDF5-DIAG", "GLib-CRITICAL",
@@ -192,20 +210,24 @@ def n(count):
 variants = []
 for name in ["iris.h5", "digits.h5"]:
     variants += byte_variants(os.path.join(root, "datasets", name), "dataset",
-                              {"truncate": n(40), "zero": n(20), "random": n(20),
-                               "flip": n(50)})
-variants += byte_variants(model, "model", {"truncate": n(40), "zero": n(25),
-                                           "random": n(25), "flip": n(60)})
+                              {"truncate": n(30), "zero": n(15), "random": n(15),
+                               "flip": n(40)})
+variants += byte_variants(model, "model", {"truncate": n(30), "zero": n(20),
+                                           "random": n(20), "flip": n(50)})
+n_bytes = len(variants)
 variants += h5py_variants(os.path.join(root, "datasets", "iris.h5"), model)
 
+# Datasets go through nnlab data info; models through eval and inspect,
+# which load them the same way: byte-level damage alternates between the
+# two, the valid-HDF5 variants go through both.
 commands = []
-for file, kind, expect in variants:
+for i, (file, kind, expect) in enumerate(variants):
     if kind == "dataset":
         commands.append((["data", "info", file], expect))
-    else:
-        commands.append((["eval", file], expect))
-        if has_inspect:
-            commands.append((["inspect", file], expect))
+        continue
+    both = ["eval", "inspect"] if has_inspect else ["eval"]
+    for command in both if i >= n_bytes else [both[i % len(both)]]:
+        commands.append(([command, file], expect))
 
 
 def check(command):

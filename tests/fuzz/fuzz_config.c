@@ -8,7 +8,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   GError *error = NULL;
   nnlab_run_config *config = nnlab_run_config_parse(text, "/fuzz/run.ini", NULL,
                                                     fuzz_registry(), &error);
-  if (!config == !error) abort();
+  fuzz_check_outcome(config != NULL, error);
   if (config) fuzz_build_model(config);
   nnlab_run_config_free(config);
   g_clear_error(&error);

@@ -24,7 +24,7 @@ static void check_dataset(const nnlab_dataset *dataset) {
 static void import(const char *path, const nnlab_csv_options *options) {
   GError *error = NULL;
   nnlab_dataset *dataset = nnlab_dataset_import_csv(path, options, &error);
-  if (!dataset == !error) abort(); /* exactly one of a result and an error */
+  fuzz_check_outcome(dataset != NULL, error);
   if (dataset) check_dataset(dataset);
   nnlab_dataset_free(dataset);
   g_clear_error(&error);
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     GError *error = NULL;
     size_t n_rows = 0;
     float *values = nnlab_csv_read_matrix(path, ',', columns, &n_rows, &error);
-    if (!values == !error) abort();
+    fuzz_check_outcome(values != NULL, error);
     for (size_t i = 0; values && i < n_rows * columns; i++)
       fuzz_sink += values[i];
     g_free(values);

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   nnlab_component component = {0};
   gboolean ok =
       nnlab_component_resolve(fuzz_registry(), kind, spec, &component, &error);
-  if (!ok == !error) abort(); /* exactly one of a result and an error */
+  fuzz_check_outcome(ok, error);
   g_clear_error(&error);
   if (!ok) return 0;
   g_autofree char *canonical = nnlab_component_format(&component);

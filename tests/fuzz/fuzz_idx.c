@@ -12,7 +12,7 @@ static void import(const char *images, const char *labels,
   GError *error = NULL;
   nnlab_dataset *dataset =
       nnlab_dataset_import_idx(images, labels, options, &error);
-  if (!dataset == !error) abort(); /* exactly one of a result and an error */
+  fuzz_check_outcome(dataset != NULL, error);
   if (dataset) {
     for (size_t i = 0; i < dataset->n_rows * dataset->n_features; i++)
       fuzz_sink += dataset->features[i];

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   nnlab_run_config *config = nnlab_run_config_parse(
       base_config, "/fuzz/run.ini", (const char *const *)overrides,
       fuzz_registry(), &error);
-  if (!config == !error) abort(); /* exactly one of a result and an error */
+  fuzz_check_outcome(config != NULL, error);
   if (config) fuzz_build_model(config);
   nnlab_run_config_free(config);
   g_clear_error(&error);

@@ -9,46 +9,72 @@
 
 volatile float fuzz_sink;
 
-static GPtrArray *written_paths;
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL |
+                         G_LOG_LEVEL_WARNING);
+  return 0;
+}
 
-static void remove_written_files(void) {
-  for (guint i = 0; i < written_paths->len; i++)
-    remove(g_ptr_array_index(written_paths, i));
-  g_ptr_array_unref(written_paths);
+void fuzz_check_outcome(gboolean has_result, const GError *error) {
+  if (has_result == (error != NULL)) {
+    fprintf(stderr, "fuzz: %s\n",
+            has_result ? "a result and an error"
+                       : "neither a result nor an "
+                         "error");
+    abort();
+  }
+  if (g_error_matches(error, NNLAB_ERROR, NNLAB_ERROR_NO_MEMORY)) {
+    fprintf(stderr, "fuzz: a small input made nnlab run out of memory: %s\n",
+            error->message);
+    abort();
+  }
+}
+
+static char *files_dir;
+
+static void remove_files(void) {
+  g_autoptr(GDir) dir = g_dir_open(files_dir, 0, NULL);
+  for (const char *name; dir && (name = g_dir_read_name(dir));) {
+    g_autofree char *path = g_build_filename(files_dir, name, NULL);
+    remove(path);
+  }
+  rmdir(files_dir);
+  g_free(files_dir);
 }
 
 /* Memory-backed when possible: rewriting a file on disk thousands of
  * times a second is slow (ext4 flushes a truncated file on close). */
-static const char *files_directory(void) {
+static const char *files_parent(void) {
   if (g_file_test("/dev/shm", G_FILE_TEST_IS_DIR) &&
       access("/dev/shm", W_OK) == 0)
     return "/dev/shm";
   return g_get_tmp_dir();
 }
 
-static const char *path_for(const char *name) {
-  static const char *dir;
-  if (!written_paths) {
-    written_paths = g_ptr_array_new_with_free_func(g_free);
-    atexit(remove_written_files);
-    dir = files_directory();
-  }
-  char *path =
-      g_strdup_printf("%s/nnlab-fuzz-%ld-%s", dir, (long)getpid(), name);
-  for (guint i = 0; i < written_paths->len; i++) {
-    const char *known = g_ptr_array_index(written_paths, i);
-    if (strcmp(known, path) == 0) {
-      g_free(path);
-      return known;
+char *fuzz_path(const char *name) {
+  if (!files_dir) {
+    files_dir =
+        g_strdup_printf("%s/nnlab-fuzz-%ld", files_parent(), (long)getpid());
+    if (g_mkdir_with_parents(files_dir, 0700) != 0) {
+      fprintf(stderr, "fuzz harness: cannot create %s\n", files_dir);
+      abort();
     }
+    atexit(remove_files);
   }
-  g_ptr_array_add(written_paths, path);
-  return path;
+  return g_build_filename(files_dir, name, NULL);
 }
 
 const char *fuzz_write_file(const char *name, const uint8_t *data,
                             size_t size) {
-  const char *path = path_for(name);
+  static GHashTable *paths; /* name -> path, kept for the process */
+  if (!paths) paths = g_hash_table_new(g_str_hash, g_str_equal);
+  char *path = g_hash_table_lookup(paths, name);
+  if (!path) {
+    path = fuzz_path(name);
+    g_hash_table_insert(paths, g_strdup(name), path);
+  }
   remove(path); /* a new file each time, never a truncated one */
   FILE *file = fopen(path, "wb");
   if (!file || (size && fwrite(data, 1, size, file) != size) ||
@@ -98,7 +124,7 @@ void fuzz_build_model(const nnlab_run_config *config) {
   GError *error = NULL;
   nnlab_model *model =
       nnlab_run_config_build_model(config, FUZZ_INPUTS, outputs, &error);
-  if (!model == !error) abort(); /* exactly one of a result and an error */
+  fuzz_check_outcome(model != NULL, error);
   nnlab_model_free(model);
   g_clear_error(&error);
 }

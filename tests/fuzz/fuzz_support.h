@@ -13,9 +13,24 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Writes data to a fixed file for this process and name (rewritten on
- * every call, removed at exit) and returns its path. Aborts if the file
- * cannot be written: that is the harness failing, not the parser. */
+/* Makes GLib's warnings and criticals fatal: the library never prints, so
+ * one is a bug, and a crash makes the fuzzer keep the input. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Aborts unless exactly one of a result and an error came back, or if the
+ * error is running out of memory: the inputs are small, so that means a
+ * size read from one was believed (replay.c limits the address space to
+ * 4 GiB outside AddressSanitizer builds, libFuzzer's -malloc_limit_mb
+ * catches it first under the fuzzer). */
+void fuzz_check_outcome(gboolean has_result, const GError *error);
+
+/* The path of file name in this process's own directory (removed at
+ * exit, with what is in it); g_free it. */
+char *fuzz_path(const char *name);
+
+/* Writes data to the file name in that directory (rewritten on every
+ * call) and returns its path. Aborts if the file cannot be written: that
+ * is the harness failing, not the parser. */
 const char *fuzz_write_file(const char *name, const uint8_t *data, size_t size);
 
 /* data as a NUL-terminated string (g_free it); embedded NULs end it early,

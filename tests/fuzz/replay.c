@@ -5,10 +5,30 @@
  * program prints how many inputs it ran. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <glib.h>
 
 #include "fuzz_support.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define REPLAY_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REPLAY_ASAN 1
+#endif
+#endif
+
+/* Makes an allocation sized from an input fail (as a NO_MEMORY error the
+ * targets abort on) instead of succeeding lazily. AddressSanitizer
+ * reserves terabytes of address space and reports such allocations
+ * itself. */
+static void limit_address_space(void) {
+#ifndef REPLAY_ASAN
+  struct rlimit limit = {(rlim_t)4 << 30, (rlim_t)4 << 30};
+  setrlimit(RLIMIT_AS, &limit);
+#endif
+}
 
 static gboolean run_file(const char *path, size_t *count) {
   g_autofree char *contents = NULL;
@@ -51,6 +71,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
     return 2;
   }
+  LLVMFuzzerInitialize(&argc, &argv);
+  limit_address_space();
   size_t count = 0;
   for (int i = 1; i < argc; i++) {
     gboolean ok = g_file_test(argv[i], G_FILE_TEST_IS_DIR)
