@@ -15,6 +15,7 @@ if ! log=$(ninja -C build-asan 2>&1); then
   exit 1
 fi
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  LSAN_OPTIONS=suppressions=$PWD/build-aux/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   meson test -C build-asan --print-errorlogs --num-processes 2
 

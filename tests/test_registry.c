@@ -239,15 +239,16 @@ static void test_plugin_crashing_on_load_is_reported(void **state) {
   g_setenv("NNLAB_PLUGIN_CACHE", cache, TRUE);
   const char *const dirs[] = {CRASH_ON_LOAD_DIR, NULL};
   nnlab_registry *registry = nnlab_registry_new(dirs);
-  assert_contains(warning_for(registry, "crash_on_load.so"),
-                  "crashed with Segmentation fault while loading in the "
-                  "plugin scanner");
+  /* A segmentation fault; an abort in sanitizer builds. */
+  const char *warning = warning_for(registry, "crash_on_load.so");
+  assert_contains(warning, "crashed with ");
+  assert_contains(warning, "while loading in the plugin scanner");
   nnlab_registry_free(registry);
   /* The verdict is cached by path, size and mtime. */
   g_autofree char *contents = NULL;
   assert_true(g_file_get_contents(cache, &contents, NULL, NULL));
   assert_contains(contents, "crash_on_load.so]");
-  assert_contains(contents, "broken=crashed with Segmentation fault");
+  assert_contains(contents, "broken=crashed with ");
   registry = nnlab_registry_new(dirs);
   assert_contains(warning_for(registry, "crash_on_load.so"), "crashed with");
   nnlab_registry_free(registry);
