@@ -2,7 +2,8 @@
 # The fuzz targets of tests/fuzz under libFuzzer: builds build-fuzz (clang;
 # libnnlab and the plugins instrumented for coverage, AddressSanitizer and
 # UndefinedBehaviorSanitizer), then runs each target for a share of
-# FUZZ_SECONDS (60 by default) on a copy of the committed seed corpus, so
+# FUZZ_SECONDS (60 by default), at most FUZZ_RUNS (20000) inputs from seed 1
+# so a run is repeatable, on a copy of the committed seed corpus, so
 # the corpus in git never grows by itself. Prints the executions per
 # target; fails on any crash, leak, timeout (10 s) or memory blow-up
 # (2 GiB), keeping the input in build-fuzz/artifacts/. Turn such an input
@@ -18,7 +19,10 @@ if [ ! -f build-fuzz/build.ninja ]; then
     -Db_lundef=false -Db_sanitize=address,undefined \
     -Dc_args=-fsanitize=fuzzer-no-link -Dbuildtype=debugoptimized >/dev/null
 fi
-ninja -C build-fuzz >/dev/null
+if ! log=$(ninja -C build-fuzz 2>&1); then
+  echo "$log" | grep -v "^\[" >&2
+  exit 1
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -32,9 +36,10 @@ for target in "${targets[@]}"; do
   status=0
   NNLAB_PLUGIN_PATH= \
     ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=32 \
+    LSAN_OPTIONS=suppressions=$PWD/build-aux/lsan.supp \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="$seconds_each" \
-    -timeout=10 -rss_limit_mb=2048 -dict="$dict" -print_final_stats=1 \
+    "build-fuzz/tests/fuzz/fuzz_$target" -seed=1 -runs="${FUZZ_RUNS:-20000}" \
+    -max_total_time="$seconds_each" -timeout=10 -rss_limit_mb=2048 -dict="$dict" -print_final_stats=1 \
     -artifact_prefix="$artifacts/$target-" "$work/$target" \
     >"$work/$target.log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$target.log")

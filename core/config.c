@@ -153,21 +153,54 @@ static char *get_raw(const reader *r, const char *section, const char *key) {
   return value;
 }
 
-/* The value with escapes such as \s decoded, or fallback when absent; an
- * error if it cannot be read (not UTF-8), never the fallback instead. */
+/* GKeyFile's escapes (\s \n \t \r \\) decoded, others kept as written
+ * and a final backslash dropped, as g_key_file_get_string does; done here
+ * because GLib 2.74 prints a warning for some values (an unknown escape,
+ * then a backslash at the end). */
+static char *unescape(const char *raw) {
+  GString *out = g_string_sized_new(strlen(raw));
+  for (const char *p = raw; *p; p++) {
+    if (*p != '\\') {
+      g_string_append_c(out, *p);
+      continue;
+    }
+    switch (*++p) {
+      case '\0':
+        return g_string_free(out, FALSE);
+      case 's':
+        g_string_append_c(out, ' ');
+        break;
+      case 'n':
+        g_string_append_c(out, '\n');
+        break;
+      case 't':
+        g_string_append_c(out, '\t');
+        break;
+      case 'r':
+        g_string_append_c(out, '\r');
+        break;
+      case '\\':
+        g_string_append_c(out, '\\');
+        break;
+      default:
+        g_string_append_c(out, '\\');
+        g_string_append_c(out, *p);
+    }
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* The value, escapes decoded, or fallback when absent; an error if it is
+ * not UTF-8, never the fallback instead. */
 static gboolean get_string(const reader *r, const char *section,
                            const char *key, const char *fallback, char **out,
                            GError **error) {
-  g_autoptr(GError) local = NULL;
-  char *value = g_key_file_get_string(r->file, section, key, &local);
+  g_autofree char *raw = g_key_file_get_value(r->file, section, key, NULL);
   *out = NULL;
-  if (!value && g_key_file_has_key(r->file, section, key, NULL))
-    return fail_at(r, section, key, error, "%s: %s", key,
-                   g_error_matches(local, G_KEY_FILE_ERROR,
-                                   G_KEY_FILE_ERROR_UNKNOWN_ENCODING)
-                       ? "the value is not valid UTF-8"
-                       : local->message);
-  *out = value ? g_strstrip(value) : g_strdup(fallback);
+  if (raw && !g_utf8_validate(raw, -1, NULL))
+    return fail_at(r, section, key, error, "%s: the value is not valid UTF-8",
+                   key);
+  *out = raw ? g_strstrip(unescape(raw)) : g_strdup(fallback);
   return TRUE;
 }
 

@@ -45,14 +45,19 @@ if asan:
     # absurd sizes (2^49 bytes for a metadata block with a damaged
     # length), which fail cleanly in a normal build: only nnlab's own
     # leaks and allocations count here.
+    lsan = [o for o in os.environ.get("LSAN_OPTIONS", "").split(":") if o]
+    given = [o.split("=", 1)[1] for o in lsan if o.startswith("suppressions=")]
     suppressions = os.path.join(work, "lsan-suppressions.txt")
     with open(suppressions, "w") as f:
+        for path in given:  # the caller's suppressions still apply
+            with open(path) as g:
+                f.write(g.read() + "\n")
         f.write("leak:libhdf5\n")
     child_env["ASAN_OPTIONS"] = ":".join(filter(None, [
         os.environ.get("ASAN_OPTIONS"), "allocator_may_return_null=1"]))
-    child_env["LSAN_OPTIONS"] = ":".join(filter(None, [
-        os.environ.get("LSAN_OPTIONS"), f"suppressions={suppressions}",
-        "print_suppressions=0"]))
+    child_env["LSAN_OPTIONS"] = ":".join(
+        [o for o in lsan if not o.startswith("suppressions=")]
+        + [f"suppressions={suppressions}", "print_suppressions=0"])
 ADDRESS_SPACE = 4 << 30
 MAX_RSS_KB = (2 << 20) if asan else (1 << 20)  # ru_maxrss is in KiB
 
@@ -134,6 +139,20 @@ def checkpoint():
     return os.path.join(out, "model.h5")
 
 
+# Damage that crashes or hangs libhdf5 1.10.8 itself (h5dump and h5py
+# too), which nnlab must refuse before calling it: (file, what, offset,
+# bit or length). The variable-length strings' global heap: bit flips in
+# an object's size make H5HG_read copy past its buffer (SIGSEGV); a zeroed
+# block makes the heap's loader loop forever. In the checkpoint, a flip
+# that makes libhdf5 ask malloc for 2^49 bytes (which fails cleanly).
+KNOWN_LIBHDF5_FAILURES = [
+    ("digits.h5", "bitflip", 3557, 2),
+    ("digits.h5", "bitflip", 3810, 6),
+    ("digits.h5", "zeroed", 2770, 1024),
+    ("model.h5", "bitflip", 6966, 1),
+]
+
+
 def byte_variants(path, kind, counts):
     """Deterministic damaged copies of path: (file, kind, expect)."""
     data = open(path, "rb").read()
@@ -146,6 +165,16 @@ def byte_variants(path, kind, counts):
         with open(file, "wb") as f:
             f.write(content)
         made.append((file, kind, "any"))
+
+    for name, what, start, amount in KNOWN_LIBHDF5_FAILURES:
+        if name != os.path.basename(path) or start >= size:
+            continue
+        damaged = bytearray(data)
+        if what == "bitflip":
+            damaged[start] ^= 1 << amount
+        else:
+            damaged[start:start + amount] = bytes(len(damaged[start:start + amount]))
+        save(f"known-{what}-{start}-{amount}", bytes(damaged))
 
     # Truncation: the superblock's fields, then across the file.
     cuts = {0, 1, 4, 7, 8, 9, 12, 16, 24, 32, 40, 47, 48, 56, 64, 95, 96, 128,
