@@ -287,4 +287,4 @@ for args, wrong, stderr in failures:
 if failures:
     print(f"(inputs kept in {work})")
     sys.exit(1)
-shutil.rmtree(work)
+shutil.rmtree(work, ignore_errors=True)
