@@ -15,6 +15,8 @@
 #include <cblas.h>
 #endif
 
+#include <glib.h>
+
 #include "alloc.h"
 #include "gemm.h"
 #include "simd.h"
@@ -100,15 +102,22 @@ int main(int argc, char **argv) {
     ops[op](m, n, k, a, b, 0.0f, c);
     t = now() - t;
     int calls = (int)(seconds / (t > 1e-7 ? t : 1e-7)) + 1;
+    /* Each repetition times a block of calls of each library in turn.
+     * OpenBLAS's idle threads keep spinning for about 2^28 cycles after a
+     * call (its THREAD_TIMEOUT) and would take the CPUs from nnlab's, so
+     * with several threads the next block waits until they sleep. nnlab's
+     * spin for at most 0.2 ms. */
     double ours[99], theirs[99];
     for (int r = 0; r < reps; r++) {
       t = now();
       for (int j = 0; j < calls; j++) ops[op](m, n, k, a, b, 0.0f, c);
       ours[r] = flops * calls / (now() - t) / 1e9;
+      theirs[r] = 0;
 #ifdef HAVE_OPENBLAS
       t = now();
       for (int j = 0; j < calls; j++) openblas_product(op, m, n, k, a, b, c);
       theirs[r] = flops * calls / (now() - t) / 1e9;
+      if (threads > 1) g_usleep(150000);
 #endif
     }
     printf(

@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 /* The sum of v[i]^2 in double precision, accumulated in 16 lanes (element
- * i into lane i % 16, lanes summed in order at the end): a fixed order, so
- * the same bits on every path and for any thread count. */
+ * i into lane i % 16, the lanes then added pairwise in a fixed tree): one
+ * order, so the same bits on every path and for any thread count. */
 double nnlab_sum_of_squares(const float *v, size_t n);
 
 /* Whether no element is NaN or infinite. */

@@ -199,10 +199,13 @@ static const gemm_kernel *active_kernel(void) {
   return &nnlab_gemm_scalar_kernel;
 }
 
-/* Products past the tiny size: tiled, maybe packed, maybe threaded. */
-static void gemm_tiled(const gemm_kernel *kernel, size_t m, size_t n, size_t k,
-                       const gemm_operand *a, const gemm_operand *b, float beta,
-                       float *c, size_t work) {
+/* Products past the tiny size: tiled, maybe packed, maybe threaded. Kept
+ * out of line so that tiny products do not pay for its stack frame. */
+#define NOINLINE __attribute__((noinline))
+static NOINLINE void gemm_tiled(const gemm_kernel *kernel, size_t m, size_t n,
+                                size_t k, const gemm_operand *a,
+                                const gemm_operand *b, float beta, float *c,
+                                size_t work) {
   gemm_problem g = {
       .kernel = kernel,
       .m = m,

@@ -244,21 +244,45 @@ AVX2_INLINE void store_lanes4(float *dst, __m128 v, size_t lanes) {
 #define LOAD_FULL(address) _mm_loadu_ps(address)
 #define LOAD_MASKED(address) _mm_maskload_ps(address, mask)
 
-/* Tiny products (the XOR network's): with contiguous rows of B, each row
- * of C is updated 8 or 4 columns at a time, else one dot product per
- * element; either way each element is the same FMA chain as in the
- * tiles. */
+/* Tiny products (the XOR network's). With contiguous rows of B each row
+ * of C is updated 8 or 4 columns at a time; a single column of C with
+ * contiguous columns of A (A^T v) 8 or 4 rows at a time; otherwise each
+ * element is one scalar chain. Either way each element is the same FMA
+ * chain as in the tiles. The operands are copied into locals: C may alias
+ * nothing, but the compiler cannot know it. */
 AVX2_FN static void tiny_avx2(size_t m, size_t n, size_t k,
-                              const gemm_operand *a, const gemm_operand *b,
-                              float *c, size_t ldc, int accumulate) {
-  const size_t a_rs = a->rs, a_cs = a->cs, b_rs = b->rs;
-  if (b->cs != 1) {
+                              const gemm_operand *a_op,
+                              const gemm_operand *b_op, float *c, size_t ldc,
+                              int accumulate) {
+  const float *a = a_op->data, *b = b_op->data;
+  const size_t a_rs = a_op->rs, a_cs = a_op->cs;
+  const size_t b_rs = b_op->rs, b_cs = b_op->cs;
+  if (n == 1 && ldc == 1 && a_rs == 1) {
+    size_t i = 0;
+    for (; i + 8 <= m; i += 8) {
+      __m256 sum = accumulate ? _mm256_loadu_ps(c + i) : _mm256_setzero_ps();
+      for (size_t p = 0; p < k; p++)
+        sum = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + p * a_cs),
+                              _mm256_broadcast_ss(b + p * b_rs), sum);
+      _mm256_storeu_ps(c + i, sum);
+    }
+    for (; i + 4 <= m; i += 4) {
+      __m128 sum = accumulate ? _mm_loadu_ps(c + i) : _mm_setzero_ps();
+      for (size_t p = 0; p < k; p++)
+        sum = _mm_fmadd_ps(_mm_loadu_ps(a + i + p * a_cs),
+                           _mm_broadcast_ss(b + p * b_rs), sum);
+      _mm_storeu_ps(c + i, sum);
+    }
+    m -= i; /* the rows left take the scalar chains below */
+    a += i;
+    c += i;
+  }
+  if (b_cs != 1 || n == 1) {
     for (size_t i = 0; i < m; i++) {
       for (size_t j = 0; j < n; j++) {
         float sum = accumulate ? c[i * ldc + j] : 0.0f;
         for (size_t p = 0; p < k; p++)
-          sum = fma_scalar(a->data[i * a_rs + p * a_cs],
-                           b->data[p * b_rs + j * b->cs], sum);
+          sum = fma_scalar(a[i * a_rs + p * a_cs], b[p * b_rs + j * b_cs], sum);
         c[i * ldc + j] = sum;
       }
     }
@@ -272,7 +296,7 @@ AVX2_FN static void tiny_avx2(size_t m, size_t n, size_t k,
       float *c_row = c + i * ldc + j;
       __m256 sum =
           accumulate ? _mm256_maskload_ps(c_row, mask) : _mm256_setzero_ps();
-      const float *a_row = a->data + i * a_rs, *b_col = b->data + j;
+      const float *a_row = a + i * a_rs, *b_col = b + j;
       for (size_t p = 0; p < k; p++)
         sum = _mm256_fmadd_ps(_mm256_broadcast_ss(a_row + p * a_cs),
                               _mm256_maskload_ps(b_col + p * b_rs, mask), sum);
@@ -284,9 +308,10 @@ AVX2_FN static void tiny_avx2(size_t m, size_t n, size_t k,
   /* At most 4 columns left. */
   const size_t width = n - j;
   const __m128i mask = _mm256_castsi256_si128(lane_mask(width));
+  const float *b_col = b + j;
   for (size_t i = 0; i < m; i++) {
     float *c_row = c + i * ldc + j;
-    const float *a_row = a->data + i * a_rs, *b_col = b->data + j;
+    const float *a_row = a + i * a_rs;
     if (width == 4) {
       __m128 sum = accumulate ? _mm_loadu_ps(c_row) : _mm_setzero_ps();
       TINY_ROW4(LOAD_FULL);

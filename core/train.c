@@ -538,6 +538,7 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
   if (!batch_buffers_init(&b, batch, d, k, error)) return FALSE;
   /* Rows are standardized as batches are gathered, so training needs no
    * second copy of the data. */
+  gboolean standardizes = nnlab_model_standardization_mean(model) != NULL;
   size_t *order = nnlab_alloc_array(n, sizeof(size_t), "row order", error);
   if (!order) {
     batch_buffers_clear(&b);
@@ -564,9 +565,9 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
       size_t first = i * batch, rows = MIN(batch, n - first);
       for (size_t r = 0; r < rows; r++) {
         b.rows[r] = order[first + r];
-        nnlab_model_standardize(model, train->features + b.rows[r] * d, 1,
-                                b.x + r * d);
+        memcpy(b.x + r * d, train->features + b.rows[r] * d, d * sizeof(float));
       }
+      if (standardizes) nnlab_model_standardize(model, b.x, rows, b.x);
       fill_targets(train, b.rows, rows, k, as_floats, &b.targets);
       ok = train_step(t, &b, rows, &acc, (step_position){epoch, i + 1}, error);
       if (ok && t->progress) {

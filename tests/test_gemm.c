@@ -20,7 +20,6 @@
 
 #include <nnlab/nnlab.h>
 
-#include "alloc.h"
 #include "flat_vector.h"
 #include "gemm.h"
 #include "simd.h"
@@ -83,13 +82,19 @@ typedef struct problem {
   float *a, *b, *c0, *c;
 } problem;
 
+/* 64-byte aligned, as the engine's buffers are. */
+static float *floats(size_t n) {
+  void *memory = NULL;
+  assert_int_equal(posix_memalign(&memory, 64, MAX(n, 1) * sizeof(float)), 0);
+  return memory;
+}
+
 static problem problem_new(product op, shape s, float beta, uint64_t seed) {
   problem p = {op, s, beta, NULL, NULL, NULL, NULL};
-  p.a = nnlab_alloc_floats(s.m * s.k, "A", NULL);
-  p.b = nnlab_alloc_floats(s.k * s.n, "B", NULL);
-  p.c0 = nnlab_alloc_floats(s.m * s.n, "C", NULL);
-  p.c = nnlab_alloc_floats(s.m * s.n, "C", NULL);
-  assert_non_null(p.c);
+  p.a = floats(s.m * s.k);
+  p.b = floats(s.k * s.n);
+  p.c0 = floats(s.m * s.n);
+  p.c = floats(s.m * s.n);
   fill(p.a, s.m * s.k, seed);
   fill(p.b, s.k * s.n, seed + 1);
   fill(p.c0, s.m * s.n, seed + 2);
@@ -97,10 +102,10 @@ static problem problem_new(product op, shape s, float beta, uint64_t seed) {
 }
 
 static void problem_free(problem *p) {
-  nnlab_free(p->a);
-  nnlab_free(p->b);
-  nnlab_free(p->c0);
-  nnlab_free(p->c);
+  free(p->a);
+  free(p->b);
+  free(p->c0);
+  free(p->c);
 }
 
 /* Computes into p->c; C starts as c0 (read only when beta is 1). NaNs in
@@ -520,6 +525,62 @@ static void test_divergent_update_restores_every_chunk(void **state) {
   nnlab_model_free(model);
 }
 
+/* Allocations counted by the engine (nnlab_debug_allocations) while
+ * fitting a warmed-up trainer for the given number of epochs. */
+static guint64 allocations_for_epochs(nnlab_trainer *trainer,
+                                      const nnlab_dataset *data,
+                                      size_t epochs) {
+  nnlab_trainer_state state;
+  nnlab_trainer_get_state(trainer, &state);
+  nnlab_trainer_set_epochs(trainer, state.epochs_done + epochs);
+  GError *error = NULL;
+  nnlab_debug_fail_allocation(0);
+  if (!nnlab_trainer_fit(trainer, data, NULL, &error))
+    fail_msg("%s", error->message);
+  return nnlab_debug_allocations();
+}
+
+/* After the first steps have sized the workspaces, a fit allocates its
+ * batch buffers and nothing per step: 1 epoch and 5 epochs (of 16 steps
+ * each) allocate the same. */
+static void test_training_steps_allocate_nothing(void **state) {
+  (void)state;
+  GError *error = NULL;
+  const char *const layers[] = {"64:relu", "64:relu", "10:identity", NULL};
+  nnlab_model *model = nnlab_model_new(test_registry(), 30, layers, &error);
+  nnlab_dataset *data =
+      nnlab_dataset_new(NNLAB_TASK_CLASSIFICATION, 500, 30, 1, 10, &error);
+  assert_non_null(data);
+  nnlab_rng rng;
+  nnlab_rng_seed(&rng, 3);
+  nnlab_model_init(model, NNLAB_INIT_HE_UNIFORM, 0, &rng);
+  for (size_t i = 0; i < 500; i++) {
+    data->labels[i] = (int32_t)(i % 10);
+    for (size_t j = 0; j < 30; j++)
+      data->features[i * 30 + j] = (float)nnlab_rng_normal(&rng);
+  }
+  nnlab_component loss, adam;
+  assert_true(nnlab_component_resolve(test_registry(), NNLAB_KIND_LOSS,
+                                      "cross_entropy", &loss, &error));
+  assert_true(nnlab_component_resolve(test_registry(), NNLAB_KIND_OPTIMIZER,
+                                      "adam", &adam, &error));
+  nnlab_train_config config;
+  nnlab_train_config_init(&config);
+  config.batch_size = 32; /* 15 full batches and one of 20 rows */
+  nnlab_trainer *trainer =
+      nnlab_trainer_new(model, &loss, &adam, &config, &error);
+  assert_non_null(trainer);
+  allocations_for_epochs(trainer, data, 1); /* warm-up */
+  guint64 one = allocations_for_epochs(trainer, data, 1);
+  guint64 five = allocations_for_epochs(trainer, data, 5);
+  assert_int_equal(one, five);
+  nnlab_trainer_free(trainer);
+  nnlab_component_clear(&loss);
+  nnlab_component_clear(&adam);
+  nnlab_dataset_free(data);
+  nnlab_model_free(model);
+}
+
 int main(int argc, char **argv) {
   self_path = argv[0];
   /* The library reads this at its first parallel step: split the update
@@ -535,6 +596,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_all_finite_finds_every_position),
       cmocka_unit_test(test_training_runs_agree),
       cmocka_unit_test(test_divergent_update_restores_every_chunk),
+      cmocka_unit_test(test_training_steps_allocate_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
