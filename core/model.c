@@ -5,6 +5,7 @@
 #include <nnlab/model.h>
 
 #include "alloc.h"
+#include "flat_vector.h"
 #include "gemm.h"
 
 /* Rows per batch when predicting, to bound workspace memory. */
@@ -362,7 +363,7 @@ const float *nnlab_model_forward(nnlab_model *model, const float *x,
     float *z = model->pre[l];
     /* z = input * W + b, rows x units */
     for (size_t r = 0; r < rows; r++)
-      memcpy(z + r * layer->units, b, layer->units * sizeof(float));
+      nnlab_copy_floats(z + r * layer->units, b, layer->units);
     nnlab_gemm_nn(rows, layer->units, layer->fan_in, input, w, 1.0f, z);
     const nnlab_activation_ops *ops = &layer->activation.info->activation;
     nnlab_status status = ops->forward(z, model->post[l], rows, layer->units,

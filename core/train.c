@@ -459,12 +459,18 @@ static gboolean train_step(nnlab_trainer *t, batch_buffers *b, size_t n,
                           b->targets.values);
   if (!nnlab_model_backward(model, b->x, b->doutput, error)) return FALSE;
   float *grads = nnlab_model_grads(model);
-  double norm = sqrt(nnlab_sum_of_squares(grads, p));
-  if (!isfinite(norm))
+  /* Squares of floats cannot overflow a double, so the norm is finite
+   * exactly when every gradient is: without clipping, the cheaper test. */
+  if (t->config.clip_norm > 0) {
+    double norm = sqrt(nnlab_sum_of_squares(grads, p));
+    if (!isfinite(norm))
+      return diverged(at.epoch, at.batch, "the gradient", error);
+    if (norm > t->config.clip_norm) {
+      float scale = (float)(t->config.clip_norm / (norm + 1e-6));
+      for (size_t i = 0; i < p; i++) grads[i] *= scale;
+    }
+  } else if (!nnlab_all_finite(grads, p)) {
     return diverged(at.epoch, at.batch, "the gradient", error);
-  if (t->config.clip_norm > 0 && norm > t->config.clip_norm) {
-    float scale = (float)(t->config.clip_norm / (norm + 1e-6));
-    for (size_t i = 0; i < p; i++) grads[i] *= scale;
   }
   status = update_params(t, nnlab_model_params(model), grads, p);
   if (status == NNLAB_STATUS_OK) {
@@ -565,7 +571,7 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
       size_t first = i * batch, rows = MIN(batch, n - first);
       for (size_t r = 0; r < rows; r++) {
         b.rows[r] = order[first + r];
-        memcpy(b.x + r * d, train->features + b.rows[r] * d, d * sizeof(float));
+        nnlab_copy_floats(b.x + r * d, train->features + b.rows[r] * d, d);
       }
       if (standardizes) nnlab_model_standardize(model, b.x, rows, b.x);
       fill_targets(train, b.rows, rows, k, as_floats, &b.targets);

@@ -7,7 +7,6 @@
 
 #include <immintrin.h>
 #include <math.h>
-#include <string.h>
 
 #include "vecmath_internal.h"
 
@@ -295,19 +294,25 @@ AVX2_INLINE __m256 erfc8(__m256 x) {
   return blend(is_nan(x), x, y);
 }
 
-/* Whole vectors, then the last n % 8 through a zero-padded buffer. Each
- * vector is loaded before it is stored, so y may be x. */
-#define ARRAY_FUNCTION(name, kernel)                             \
-  AVX2_FN static void name(const float *x, float *y, size_t n) { \
-    size_t i = 0;                                                \
-    for (; i + 8 <= n; i += 8)                                   \
-      _mm256_storeu_ps(y + i, kernel(_mm256_loadu_ps(x + i)));   \
-    if (i < n) {                                                 \
-      float buffer[8] = {0};                                     \
-      memcpy(buffer, x + i, (n - i) * sizeof *buffer);           \
-      _mm256_storeu_ps(buffer, kernel(_mm256_loadu_ps(buffer))); \
-      memcpy(y + i, buffer, (n - i) * sizeof *buffer);           \
-    }                                                            \
+/* All ones in the first lanes (0 < lanes < 8). */
+AVX2_INLINE __m256i lane_mask(size_t lanes) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)lanes),
+                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* Whole vectors, then the last n % 8 by a masked load, which reads zeros
+ * past the end and touches no memory there, and a masked store. Each vector
+ * is loaded before it is stored, so y may be x. */
+#define ARRAY_FUNCTION(name, kernel)                                \
+  AVX2_FN static void name(const float *x, float *y, size_t n) {    \
+    size_t i = 0;                                                   \
+    for (; i + 8 <= n; i += 8)                                      \
+      _mm256_storeu_ps(y + i, kernel(_mm256_loadu_ps(x + i)));      \
+    if (i < n) {                                                    \
+      const __m256i mask = lane_mask(n - i);                        \
+      _mm256_maskstore_ps(y + i, mask,                              \
+                          kernel(_mm256_maskload_ps(x + i, mask))); \
+    }                                                               \
   }
 
 ARRAY_FUNCTION(avx2_exp, exp8)

@@ -17,8 +17,9 @@ static const nnlab_hparam elu_hparams[] = {
 
 /* x, y: rows x cols. expm1 keeps e^x - 1 accurate near 0; e^x underflows
  * harmlessly to 0 for very negative x. */
-static nnlab_status elu_forward(const float *x, float *y, size_t rows,
-                                size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status elu_forward(const float *x, float *y,
+                                                size_t rows, size_t cols,
+                                                const nnlab_value *hp) {
   double alpha = hp[ALPHA].f;
   size_t n = rows * cols;
   for (size_t start = 0; start < n; start += CHUNK) {
@@ -26,17 +27,18 @@ static nnlab_status elu_forward(const float *x, float *y, size_t rows,
     float em[CHUNK];
     nnlab_vec_expm1(x + start, em, m);
     for (size_t i = 0; i < m; i++) {
-      float v = x[start + i];
-      y[start + i] = v > 0.0f ? v : (float)(alpha * em[i]);
+      const float v = x[start + i], negative = (float)(alpha * em[i]);
+      y[start + i] = v > 0.0f ? v : negative;
     }
   }
   return NNLAB_STATUS_OK;
 }
 
 /* dx = dy for x > 0, else dy * alpha * e^x. */
-static nnlab_status elu_backward(const float *x, const float *y,
-                                 const float *dy, float *dx, size_t rows,
-                                 size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status elu_backward(const float *x, const float *y,
+                                                 const float *dy, float *dx,
+                                                 size_t rows, size_t cols,
+                                                 const nnlab_value *hp) {
   (void)y;
   double alpha = hp[ALPHA].f;
   size_t n = rows * cols;
@@ -45,8 +47,8 @@ static nnlab_status elu_backward(const float *x, const float *y,
     float e[CHUNK];
     nnlab_vec_exp(x + start, e, m);
     for (size_t i = 0; i < m; i++) {
-      float g = dy[start + i];
-      dx[start + i] = x[start + i] > 0.0f ? g : (float)(g * alpha * e[i]);
+      const float g = dy[start + i], negative = (float)(g * alpha * e[i]);
+      dx[start + i] = x[start + i] > 0.0f ? g : negative;
     }
   }
   return NNLAB_STATUS_OK;

@@ -39,8 +39,9 @@ static double tanh_form_2u(double x) {
 }
 
 /* x, y: rows x cols. */
-static nnlab_status gelu_forward(const float *x, float *y, size_t rows,
-                                 size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status gelu_forward(const float *x, float *y,
+                                                 size_t rows, size_t cols,
+                                                 const nnlab_value *hp) {
   bool tanh_form = hp[APPROXIMATE].i == APPROXIMATE_TANH;
   size_t n = rows * cols;
   for (size_t start = 0; start < n; start += CHUNK) {
@@ -85,9 +86,11 @@ static void tanh_form_derivative(const float *x, float *d, size_t m) {
 }
 
 /* dx = dy * gelu'(x). */
-static nnlab_status gelu_backward(const float *x, const float *y,
-                                  const float *dy, float *dx, size_t rows,
-                                  size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status gelu_backward(const float *x,
+                                                  const float *y,
+                                                  const float *dy, float *dx,
+                                                  size_t rows, size_t cols,
+                                                  const nnlab_value *hp) {
   (void)y;
   bool tanh_form = hp[APPROXIMATE].i == APPROXIMATE_TANH;
   size_t n = rows * cols;

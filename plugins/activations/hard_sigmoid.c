@@ -3,24 +3,26 @@
 #include <nnlab/plugin.h>
 
 /* x, y: rows x cols. */
-static nnlab_status hard_sigmoid_forward(const float *x, float *y, size_t rows,
-                                         size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status hard_sigmoid_forward(
+    const float *x, float *y, size_t rows, size_t cols, const nnlab_value *hp) {
   (void)hp;
   for (size_t i = 0; i < rows * cols; i++) {
-    double v = (double)x[i] + 3.0;
-    y[i] = (float)((v < 0 ? 0 : v > 6 ? 6 : v) / 6.0);
+    const double v = (double)x[i] + 3.0;
+    const double clamped = v < 0 ? 0 : v > 6 ? 6 : v;
+    y[i] = (float)(clamped / 6.0);
   }
   return NNLAB_STATUS_OK;
 }
 
 /* dx = dy / 6 for -3 < x < 3, else 0 (0 at the kinks, as torch). */
-static nnlab_status hard_sigmoid_backward(const float *x, const float *y,
-                                          const float *dy, float *dx,
-                                          size_t rows, size_t cols,
-                                          const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status hard_sigmoid_backward(
+    const float *x, const float *y, const float *dy, float *dx, size_t rows,
+    size_t cols, const nnlab_value *hp) {
   (void)y, (void)hp;
-  for (size_t i = 0; i < rows * cols; i++)
-    dx[i] = x[i] > -3.0f && x[i] < 3.0f ? (float)(dy[i] / 6.0) : 0.0f;
+  for (size_t i = 0; i < rows * cols; i++) {
+    const float g = (float)(dy[i] / 6.0); /* unconditional: a select */
+    dx[i] = x[i] > -3.0f && x[i] < 3.0f ? g : 0.0f;
+  }
   return NNLAB_STATUS_OK;
 }
 

@@ -13,22 +13,27 @@ static const nnlab_hparam leaky_relu_hparams[] = {
 };
 
 /* x, y: rows x cols. */
-static nnlab_status leaky_relu_forward(const float *x, float *y, size_t rows,
-                                       size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status leaky_relu_forward(const float *x, float *y,
+                                                       size_t rows, size_t cols,
+                                                       const nnlab_value *hp) {
   double slope = hp[NEGATIVE_SLOPE].f;
-  for (size_t i = 0; i < rows * cols; i++)
-    y[i] = x[i] > 0.0f ? x[i] : (float)(slope * x[i]);
+  for (size_t i = 0; i < rows * cols; i++) {
+    const float v = x[i], negative = (float)(slope * v);
+    y[i] = v > 0.0f ? v : negative;
+  }
   return NNLAB_STATUS_OK;
 }
 
 /* dx = dy for x > 0, else negative_slope * dy. */
-static nnlab_status leaky_relu_backward(const float *x, const float *y,
-                                        const float *dy, float *dx, size_t rows,
-                                        size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status leaky_relu_backward(
+    const float *x, const float *y, const float *dy, float *dx, size_t rows,
+    size_t cols, const nnlab_value *hp) {
   (void)y;
   double slope = hp[NEGATIVE_SLOPE].f;
-  for (size_t i = 0; i < rows * cols; i++)
-    dx[i] = x[i] > 0.0f ? dy[i] : (float)(slope * dy[i]);
+  for (size_t i = 0; i < rows * cols; i++) {
+    const float g = dy[i], negative = (float)(slope * g);
+    dx[i] = x[i] > 0.0f ? g : negative;
+  }
   return NNLAB_STATUS_OK;
 }
 

@@ -27,9 +27,11 @@ static nnlab_status mish_forward(const float *x, float *y, size_t rows,
 
 /* dx = dy * (t + x (1 - t^2) sigmoid(x)) with t = tanh(softplus(x)), since
  * softplus' = sigmoid. */
-static nnlab_status mish_backward(const float *x, const float *y,
-                                  const float *dy, float *dx, size_t rows,
-                                  size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status mish_backward(const float *x,
+                                                  const float *y,
+                                                  const float *dy, float *dx,
+                                                  size_t rows, size_t cols,
+                                                  const nnlab_value *hp) {
   (void)y, (void)hp;
   size_t n = rows * cols;
   for (size_t start = 0; start < n; start += CHUNK) {

@@ -2,19 +2,25 @@
 #include <nnlab/plugin.h>
 
 /* x, y: rows x cols. */
-static nnlab_status relu_forward(const float *x, float *y, size_t rows,
-                                 size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status relu_forward(const float *x, float *y,
+                                                 size_t rows, size_t cols,
+                                                 const nnlab_value *hp) {
   (void)hp;
   for (size_t i = 0; i < rows * cols; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
   return NNLAB_STATUS_OK;
 }
 
 /* dx = dy where x > 0, else 0 (0 at the kink, as torch). */
-static nnlab_status relu_backward(const float *x, const float *y,
-                                  const float *dy, float *dx, size_t rows,
-                                  size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status relu_backward(const float *x,
+                                                  const float *y,
+                                                  const float *dy, float *dx,
+                                                  size_t rows, size_t cols,
+                                                  const nnlab_value *hp) {
   (void)y, (void)hp;
-  for (size_t i = 0; i < rows * cols; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+  for (size_t i = 0; i < rows * cols; i++) {
+    const float g = dy[i]; /* read unconditionally: the loop is a select */
+    dx[i] = x[i] > 0.0f ? g : 0.0f;
+  }
   return NNLAB_STATUS_OK;
 }
 

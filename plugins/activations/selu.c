@@ -9,8 +9,9 @@
 #define CHUNK 256
 
 /* x, y: rows x cols. */
-static nnlab_status selu_forward(const float *x, float *y, size_t rows,
-                                 size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status selu_forward(const float *x, float *y,
+                                                 size_t rows, size_t cols,
+                                                 const nnlab_value *hp) {
   (void)hp;
   size_t n = rows * cols;
   for (size_t start = 0; start < n; start += CHUNK) {
@@ -18,17 +19,19 @@ static nnlab_status selu_forward(const float *x, float *y, size_t rows,
     float em[CHUNK];
     nnlab_vec_expm1(x + start, em, m);
     for (size_t i = 0; i < m; i++) {
-      double v = x[start + i];
-      y[start + i] = (float)(SELU_SCALE * (v > 0 ? v : SELU_ALPHA * em[i]));
+      const double v = x[start + i], negative = SELU_ALPHA * em[i];
+      y[start + i] = (float)(SELU_SCALE * (v > 0 ? v : negative));
     }
   }
   return NNLAB_STATUS_OK;
 }
 
 /* dx = dy * scale for x > 0, else dy * scale * alpha * e^x. */
-static nnlab_status selu_backward(const float *x, const float *y,
-                                  const float *dy, float *dx, size_t rows,
-                                  size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status selu_backward(const float *x,
+                                                  const float *y,
+                                                  const float *dy, float *dx,
+                                                  size_t rows, size_t cols,
+                                                  const nnlab_value *hp) {
   (void)y, (void)hp;
   size_t n = rows * cols;
   for (size_t start = 0; start < n; start += CHUNK) {
@@ -36,8 +39,8 @@ static nnlab_status selu_backward(const float *x, const float *y,
     float e[CHUNK];
     nnlab_vec_exp(x + start, e, m);
     for (size_t i = 0; i < m; i++) {
-      double slope =
-          x[start + i] > 0.0f ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * e[i];
+      const double negative = SELU_SCALE * SELU_ALPHA * e[i];
+      const double slope = x[start + i] > 0.0f ? SELU_SCALE : negative;
       dx[start + i] = (float)(dy[start + i] * slope);
     }
   }

@@ -18,9 +18,11 @@ static nnlab_status sigmoid_forward(const float *x, float *y, size_t rows,
 
 /* dx = dy * sigmoid(x) * (1 - sigmoid(x)) = dy * e / (1 + e)^2 with
  * e = e^-|x|, which stays accurate in both tails. */
-static nnlab_status sigmoid_backward(const float *x, const float *y,
-                                     const float *dy, float *dx, size_t rows,
-                                     size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status sigmoid_backward(const float *x,
+                                                     const float *y,
+                                                     const float *dy, float *dx,
+                                                     size_t rows, size_t cols,
+                                                     const nnlab_value *hp) {
   (void)y, (void)hp;
   size_t n = rows * cols;
   for (size_t start = 0; start < n; start += CHUNK) {

@@ -43,9 +43,9 @@ static nnlab_status softplus_forward(const float *x, float *y, size_t rows,
 }
 
 /* dx = dy * sigmoid(beta x), or dy above the threshold. */
-static nnlab_status softplus_backward(const float *x, const float *y,
-                                      const float *dy, float *dx, size_t rows,
-                                      size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status softplus_backward(
+    const float *x, const float *y, const float *dy, float *dx, size_t rows,
+    size_t cols, const nnlab_value *hp) {
   (void)y;
   double beta = hp[BETA].f, threshold = hp[THRESHOLD].f;
   size_t n = rows * cols;

@@ -4,8 +4,9 @@
 #include <nnlab/plugin.h>
 
 /* x, y: rows x cols. */
-static nnlab_status step_forward(const float *x, float *y, size_t rows,
-                                 size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status step_forward(const float *x, float *y,
+                                                 size_t rows, size_t cols,
+                                                 const nnlab_value *hp) {
   (void)hp;
   for (size_t i = 0; i < rows * cols; i++) y[i] = x[i] >= 0.0f ? 1.0f : 0.0f;
   return NNLAB_STATUS_OK;

@@ -16,9 +16,11 @@ static nnlab_status tanh_forward(const float *x, float *y, size_t rows,
 
 /* dx = dy * (1 - tanh(x)^2) = dy * 4e / (1 + e)^2 with e = e^-2|x|, which
  * neither overflows nor cancels for large |x|. */
-static nnlab_status tanh_backward(const float *x, const float *y,
-                                  const float *dy, float *dx, size_t rows,
-                                  size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status tanh_backward(const float *x,
+                                                  const float *y,
+                                                  const float *dy, float *dx,
+                                                  size_t rows, size_t cols,
+                                                  const nnlab_value *hp) {
   (void)y, (void)hp;
   size_t n = rows * cols;
   for (size_t start = 0; start < n; start += CHUNK) {

@@ -15,12 +15,13 @@ static nnlab_status mse_compute(const float *pred, const nnlab_targets *targets,
   if (!targets || !targets->values) return NNLAB_STATUS_UNSUPPORTED;
   const float *target = targets->values;
   size_t n = rows * cols;
+  const double grad_scale = 2.0 / (double)n;
   double sum = 0;
   for (size_t i = 0; i < n; i++) {
     double diff = (double)pred[i] - target[i];
     sum += diff * diff;
     if (dpred) {
-      double grad = 2.0 * diff / (double)n;
+      double grad = grad_scale * diff;
       if (fabs(grad) > FLT_MAX) return NNLAB_STATUS_NUMERIC;
       dpred[i] = (float)grad;
     }

@@ -23,9 +23,11 @@ static const nnlab_hparam adadelta_hparams[] = {
                                             "L2 penalty added to the gradient"),
 };
 
-static nnlab_status adadelta_step(float *params, const float *grads,
-                                  float *const *slots, size_t n, uint64_t step,
-                                  const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status adadelta_step(float *params,
+                                                  const float *grads,
+                                                  float *const *slots, size_t n,
+                                                  uint64_t step,
+                                                  const nnlab_value *hp) {
   if (step == 0) return NNLAB_STATUS_INVALID_ARGUMENT;
   const float lr = (float)hp[LR].f;
   const float rho = (float)hp[RHO].f, inflow = (float)(1.0 - hp[RHO].f);

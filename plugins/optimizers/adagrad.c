@@ -24,9 +24,11 @@ static const nnlab_hparam adagrad_hparams[] = {
                                    "term added to the denominator"),
 };
 
-static nnlab_status adagrad_step(float *params, const float *grads,
-                                 float *const *slots, size_t n, uint64_t step,
-                                 const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status adagrad_step(float *params,
+                                                 const float *grads,
+                                                 float *const *slots, size_t n,
+                                                 uint64_t step,
+                                                 const nnlab_value *hp) {
   if (step == 0) return NNLAB_STATUS_INVALID_ARGUMENT;
   const double lr = hp[LR].f;
   const float clr = (float)(lr / (1.0 + (double)(step - 1) * hp[LR_DECAY].f));

@@ -27,9 +27,10 @@ static const nnlab_hparam adam_hparams[] = {
         "amsgrad", false, "use the running maximum of the second moment"),
 };
 
-static nnlab_status adam_step(float *params, const float *grads,
-                              float *const *slots, size_t n, uint64_t step,
-                              const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status adam_step(float *params, const float *grads,
+                                              float *const *slots, size_t n,
+                                              uint64_t step,
+                                              const nnlab_value *hp) {
   if (step == 0) return NNLAB_STATUS_INVALID_ARGUMENT;
   const double beta1 = hp[BETAS].pair[0], beta2 = hp[BETAS].pair[1];
   const double bias_correction1 = 1.0 - pow(beta1, (double)step);

@@ -21,9 +21,11 @@ static const nnlab_hparam adamax_hparams[] = {
                                             "L2 penalty added to the gradient"),
 };
 
-static nnlab_status adamax_step(float *params, const float *grads,
-                                float *const *slots, size_t n, uint64_t step,
-                                const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status adamax_step(float *params,
+                                                const float *grads,
+                                                float *const *slots, size_t n,
+                                                uint64_t step,
+                                                const nnlab_value *hp) {
   if (step == 0) return NNLAB_STATUS_INVALID_ARGUMENT;
   const double beta1 = hp[BETAS].pair[0];
   const double bias_correction = 1.0 - pow(beta1, (double)step);

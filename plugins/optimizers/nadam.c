@@ -52,9 +52,11 @@ static double nadam_mu_product(double beta1, double momentum_decay,
   return product;
 }
 
-static nnlab_status nadam_step(float *params, const float *grads,
-                               float *const *slots, size_t n, uint64_t step,
-                               const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status nadam_step(float *params,
+                                               const float *grads,
+                                               float *const *slots, size_t n,
+                                               uint64_t step,
+                                               const nnlab_value *hp) {
   if (step == 0) return NNLAB_STATUS_INVALID_ARGUMENT;
   const double lr = hp[LR].f;
   const double beta1 = hp[BETAS].pair[0], beta2 = hp[BETAS].pair[1];

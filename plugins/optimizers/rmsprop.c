@@ -30,38 +30,61 @@ static const nnlab_hparam rmsprop_hparams[] = {
         "normalize by the estimated variance instead of the raw second moment"),
 };
 
-static nnlab_status rmsprop_step(float *params, const float *grads,
-                                 float *const *slots, size_t n, uint64_t step,
-                                 const nnlab_value *hp) {
-  if (step == 0) return NNLAB_STATUS_INVALID_ARGUMENT;
-  const float lr = (float)hp[LR].f;
-  const float alpha = (float)hp[ALPHA].f;
-  const float inflow = (float)(1.0 - hp[ALPHA].f);
-  const float eps = (float)hp[EPS].f;
-  const float weight_decay = (float)hp[WEIGHT_DECAY].f;
-  const float momentum = (float)hp[MOMENTUM].f;
-  const bool centered = hp[CENTERED].b;
+typedef struct rmsprop_factors {
+  float lr, alpha, inflow, eps, weight_decay, momentum;
+} rmsprop_factors;
+
+/* The loop for one variant: called with constant flags, each copy is
+ * straight-line code the compiler can vectorize. */
+static inline void rmsprop_update(float *params, const float *grads,
+                                  float *const *slots, size_t n,
+                                  const rmsprop_factors *f, const bool centered,
+                                  const bool with_momentum) {
   float *restrict square_avg = slots[SQUARE_AVG];
   float *restrict grad_avg = slots[GRAD_AVG];
   float *restrict buf = slots[MOMENTUM_BUFFER];
-
   for (size_t i = 0; i < n; i++) {
-    const float g = grads[i] + weight_decay * params[i];
-    square_avg[i] = alpha * square_avg[i] + inflow * g * g;
+    const float g = grads[i] + f->weight_decay * params[i];
+    square_avg[i] = f->alpha * square_avg[i] + f->inflow * g * g;
     float avg;
     if (centered) {
-      grad_avg[i] += inflow * (g - grad_avg[i]);
-      avg = sqrtf(square_avg[i] - grad_avg[i] * grad_avg[i]) + eps;
+      grad_avg[i] += f->inflow * (g - grad_avg[i]);
+      avg = sqrtf(square_avg[i] - grad_avg[i] * grad_avg[i]) + f->eps;
     } else {
-      avg = sqrtf(square_avg[i]) + eps;
+      avg = sqrtf(square_avg[i]) + f->eps;
     }
-    if (momentum > 0) {
-      buf[i] = momentum * buf[i] + g / avg;
-      params[i] -= lr * buf[i];
+    if (with_momentum) {
+      buf[i] = f->momentum * buf[i] + g / avg;
+      params[i] -= f->lr * buf[i];
     } else {
-      params[i] -= lr * g / avg;
+      params[i] -= f->lr * g / avg;
     }
   }
+}
+
+NNLAB_VECTORIZE static nnlab_status rmsprop_step(float *params,
+                                                 const float *grads,
+                                                 float *const *slots, size_t n,
+                                                 uint64_t step,
+                                                 const nnlab_value *hp) {
+  if (step == 0) return NNLAB_STATUS_INVALID_ARGUMENT;
+  const rmsprop_factors f = {
+      .lr = (float)hp[LR].f,
+      .alpha = (float)hp[ALPHA].f,
+      .inflow = (float)(1.0 - hp[ALPHA].f),
+      .eps = (float)hp[EPS].f,
+      .weight_decay = (float)hp[WEIGHT_DECAY].f,
+      .momentum = (float)hp[MOMENTUM].f,
+  };
+  const bool centered = hp[CENTERED].b, with_momentum = f.momentum > 0;
+  if (centered && with_momentum)
+    rmsprop_update(params, grads, slots, n, &f, true, true);
+  else if (centered)
+    rmsprop_update(params, grads, slots, n, &f, true, false);
+  else if (with_momentum)
+    rmsprop_update(params, grads, slots, n, &f, false, true);
+  else
+    rmsprop_update(params, grads, slots, n, &f, false, false);
   return NNLAB_STATUS_OK;
 }
 

@@ -26,9 +26,10 @@ static const nnlab_hparam sgd_hparams[] = {
                                             "L2 penalty added to the gradient"),
 };
 
-static nnlab_status sgd_step(float *params, const float *grads,
-                             float *const *slots, size_t n, uint64_t step,
-                             const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status sgd_step(float *params, const float *grads,
+                                             float *const *slots, size_t n,
+                                             uint64_t step,
+                                             const nnlab_value *hp) {
   const float lr = (float)hp[LR].f;
   const float momentum = (float)hp[MOMENTUM].f;
   const float dampening = (float)hp[DAMPENING].f;
