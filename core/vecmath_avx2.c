@@ -46,8 +46,14 @@ AVX2_INLINE __m256 pow2(__m256i k) {
       _mm256_add_epi32(k, _mm256_set1_epi32(127)), NNLAB_VM_EXPONENT_SHIFT));
 }
 
-/* p * 2^n for n in [-150, 128], in two exact steps. */
+/* p * 2^n for n in [-150, 128]. One multiply when every 2^n is a normal
+ * float, else two steps whose first is exact; either way the product is
+ * rounded once, so both give the same bits. */
 AVX2_INLINE __m256 scale(__m256 p, __m256i n) {
+  __m256i outside =
+      _mm256_or_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(-126), n),
+                      _mm256_cmpgt_epi32(n, _mm256_set1_epi32(127)));
+  if (_mm256_testz_si256(outside, outside)) return _mm256_mul_ps(p, pow2(n));
   __m256i half = _mm256_srai_epi32(n, 1);
   return _mm256_mul_ps(_mm256_mul_ps(p, pow2(half)),
                        pow2(_mm256_sub_epi32(n, half)));
