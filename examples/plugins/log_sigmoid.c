@@ -4,7 +4,7 @@
  * and the nnlab process that loads the plugin provides them, so nothing
  * more is linked:
  *
- *   cc -shared -fPIC $(pkg-config --cflags nnlab) log_sigmoid.c \
+ *   cc -O2 -shared -fPIC $(pkg-config --cflags nnlab) log_sigmoid.c \
  *     -o log_sigmoid.so
  *   NNLAB_PLUGIN_PATH=$PWD nnlab plugins show log_sigmoid
  */

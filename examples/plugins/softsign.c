@@ -1,24 +1,25 @@
 /* softsign(x) = x / (1 + |x|): an example of an activation plugin built
  * outside the nnlab tree, against the installed header only:
  *
- *   cc -shared -fPIC $(pkg-config --cflags nnlab) softsign.c -o softsign.so
+ *   cc -O2 -shared -fPIC $(pkg-config --cflags nnlab) softsign.c -o softsign.so
  *   NNLAB_PLUGIN_PATH=$PWD nnlab plugins show softsign
  */
 #include <math.h>
 
 #include <nnlab/plugin.h>
 
-static nnlab_status softsign_forward(const float *x, float *y, size_t rows,
-                                     size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status softsign_forward(const float *x, float *y,
+                                                     size_t rows, size_t cols,
+                                                     const nnlab_value *hp) {
   (void)hp;
   for (size_t i = 0; i < rows * cols; i++) y[i] = x[i] / (1.0f + fabsf(x[i]));
   return NNLAB_STATUS_OK;
 }
 
 /* d/dx softsign(x) = 1 / (1 + |x|)^2 */
-static nnlab_status softsign_backward(const float *x, const float *y,
-                                      const float *dy, float *dx, size_t rows,
-                                      size_t cols, const nnlab_value *hp) {
+NNLAB_VECTORIZE static nnlab_status softsign_backward(
+    const float *x, const float *y, const float *dy, float *dx, size_t rows,
+    size_t cols, const nnlab_value *hp) {
   (void)y;
   (void)hp;
   for (size_t i = 0; i < rows * cols; i++) {
