@@ -50,12 +50,15 @@ extern "C" {
  * as well as for the baseline x86-64: the compiler builds both and the
  * loader picks the one for the CPU. AVX2 without FMA rounds every +, *, /
  * and sqrt as the baseline does, so both give the same bits. Loops over
- * sqrtf vectorize only with -fno-math-errno. */
+ * sqrtf vectorize only with -fno-math-errno. -DNNLAB_VECTORIZE= builds
+ * the baseline alone. */
+#ifndef NNLAB_VECTORIZE
 #if defined(__x86_64__) && defined(__ELF__) && defined(__GLIBC__) && \
     (defined(__clang__) ? __clang_major__ >= 14 : __GNUC__ >= 6)
 #define NNLAB_VECTORIZE __attribute__((target_clones("avx2", "default")))
 #else
 #define NNLAB_VECTORIZE
+#endif
 #endif
 
 /* Functions libnnlab provides to plugins. */
