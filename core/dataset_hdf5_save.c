@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "atomic_file.h"
+#include "h5_memory_file.h"
 #include "h5_attrs.h"
 #include "dataset_internal.h"
 
@@ -129,6 +130,8 @@ static gboolean write_arrays(hid_t file, const nnlab_dataset *d,
   return ok;
 }
 
+/* Built in memory, so that a full disk is an error rather than a file
+ * HDF5 cannot close (h5_memory_file.h). */
 static gboolean write_file(const nnlab_dataset *dataset, const char *path,
                            GError **error) {
   hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
@@ -138,27 +141,16 @@ static gboolean write_file(const nnlab_dataset *dataset, const char *path,
    * HDF5 library since 2008 reads it. */
   if (fcpl >= 0 && fapl >= 0 && H5Pset_obj_track_times(fcpl, 0) >= 0 &&
       H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) >= 0)
-    file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    file = h5_memory_file_create(fcpl, fapl, error);
+  else
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+                        "cannot set up the HDF5 file");
   if (fcpl >= 0) H5Pclose(fcpl);
   if (fapl >= 0) H5Pclose(fapl);
-  if (file < 0) {
-    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
-                        "cannot create the HDF5 file");
-    return FALSE;
-  }
+  if (file < 0) return FALSE;
   gboolean ok = write_root_attributes(file, dataset, error) &&
                 write_arrays(file, dataset, error);
-  if (ok && H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
-    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
-                        "cannot flush the HDF5 file");
-    ok = FALSE;
-  }
-  if (H5Fclose(file) < 0 && ok) {
-    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
-                        "cannot close the HDF5 file");
-    ok = FALSE;
-  }
-  return ok;
+  return h5_memory_file_close(file, ok, path, error);
 }
 
 static gboolean write_file_atomically(const char *path, const void *data,

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "h5_superblock.h"
+
 /* Memory grows in steps of this many bytes while the file is built. */
 #define GROWTH_INCREMENT (1u << 16)
 
@@ -58,7 +60,10 @@ gboolean h5_memory_file_close(hid_t file, gboolean ok, const char *path,
                         "cannot close the HDF5 file");
     ok = FALSE;
   }
-  if (ok) ok = write_all(path, image, (size_t)size, error);
+  if (ok) {
+    h5_superblock_fix_checksum((uint8_t *)image, (size_t)size);
+    ok = write_all(path, image, (size_t)size, error);
+  }
   g_free(image);
   return ok;
 }

@@ -13,9 +13,7 @@
 #include <nnlab/common.h>
 
 /* A new empty file in memory; fcpl and fapl as for H5Fcreate (the file
- * driver of fapl is replaced). Only for the default (earliest) format:
- * HDF5 1.10's image of a 1.8-format file (H5F_LIBVER_V18, superblock
- * version 2) carries a wrong superblock checksum and does not open. */
+ * driver of fapl is replaced). */
 hid_t h5_memory_file_create(hid_t fcpl, hid_t fapl, GError **error);
 
 /* Closes file. When ok, first writes its bytes over the file at path

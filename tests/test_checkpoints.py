@@ -460,6 +460,28 @@ if check("checkpoints grow with the history", len(sizes) == 30 and grows, str(si
           and json.loads(result.stdout)["training"]["epochs"] == failing_epoch - 1,
           result.stderr)
 
+# ---- A dataset import that fails the same way --------------------------------
+section("failing dataset import")
+digits_csv = os.path.join(root, "datasets", "digits.csv.gz")
+imports = os.path.join(work, "imports")
+os.mkdir(imports)
+complete = os.path.join(imports, "complete.h5")
+run("data", "import", digits_csv, "-o", complete)
+for limit in [4096, os.path.getsize(complete) // 2, os.path.getsize(complete) - 1]:
+    def limit_import_size(limit=limit):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    target = os.path.join(imports, f"limited-{limit}.h5")
+    result = run("data", "import", digits_csv, "-o", target,
+                 preexec_fn=limit_import_size)
+    check(f"an import over a {limit}-byte limit: exit 1, one line, no crash, "
+          "nothing left behind",
+          result.returncode == 1 and len(result.stderr.splitlines()) == 1
+          and "File too large" in result.stderr
+          and sorted(os.listdir(imports)) == ["complete.h5"],
+          f"status {result.returncode}: {result.stderr} {os.listdir(imports)}")
+
 # ---- kill -9 while checkpointing, then resume ---------------------------------
 section("kill -9")
 EPOCHS = 80
