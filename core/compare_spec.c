@@ -7,6 +7,7 @@
 #include <nnlab/hparams.h>
 
 #include "compare_spec.h"
+#include "key_file_overrides.h"
 #include "suggest.h"
 
 #define MAX_SEEDS 10000
@@ -587,27 +588,6 @@ static gboolean read_candidate(spec_state *s, nnlab_compare *c, size_t index,
 /* ---- Loading ------------------------------------------------------------
  */
 
-static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
-                                GHashTable *overridden, GError **error) {
-  for (size_t i = 0; overrides && overrides[i]; i++) {
-    const char *item = overrides[i];
-    const char *equals = strchr(item, '=');
-    const char *dot = strchr(item, '.');
-    if (!equals || !dot || dot > equals || dot == item || dot + 1 == equals) {
-      g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
-                  "--set %s: expected section.key=value, e.g. "
-                  "compare.seeds=1..3 or 'candidate adam.lr=0.01'",
-                  item);
-      return FALSE;
-    }
-    g_autofree char *section = g_strndup(item, (gsize)(dot - item));
-    g_autofree char *key = g_strndup(dot + 1, (gsize)(equals - dot - 1));
-    g_key_file_set_value(file, section, key, equals + 1);
-    g_hash_table_add(overridden, g_strdup_printf("%s.%s", section, key));
-  }
-  return TRUE;
-}
-
 static gboolean read_spec(spec_state *s, nnlab_compare *c, GError **error) {
   if (!check_sections(s, error) || !read_compare(s, c, error) ||
       !read_problem(s, c, error))
@@ -664,7 +644,10 @@ nnlab_compare *nnlab_compare_load(const char *path,
   }
   g_autoptr(GHashTable) overridden =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  if (!apply_overrides(file, overrides, overridden, error)) return NULL;
+  if (!key_file_apply_overrides(
+          file, overrides, "compare.seeds=1..3 or 'candidate adam.lr=0.01'",
+          overridden, error))
+    return NULL;
   nnlab_compare *c = g_new0(nnlab_compare, 1);
   c->priv = g_new0(nnlab_compare_private, 1);
   c->spec_path = g_strdup(path);

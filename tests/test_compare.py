@@ -347,6 +347,18 @@ for name, anchor, line, expected in errors:
           result.stderr)
     check(f"spec error, {name}: nothing runs or is written", not os.path.exists(never))
 
+# Overrides GKeyFile cannot hold are refused, as for nnlab train.
+for override, expected in [
+        ("comp[are.seeds=1", "the section name is not valid"),
+        ("compare.seeds=1\n2", "the value spans lines"),
+        ("compareseeds", "expected section.key=value")]:
+    never = os.path.join(work, "never")
+    result = run("compare", spec, "--out", never, "--set", override)
+    check(f"--set {override!r}: one line, nothing runs",
+          result.returncode == 1 and result.stderr.count("\n") == 1
+          and expected in result.stderr and not os.path.exists(never),
+          result.stderr)
+
 result = run("compare", "--help")
 check("--help explains the command", result.returncode == 0 and "SPEC.ini" in result.stdout)
 

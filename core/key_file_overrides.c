@@ -1,0 +1,51 @@
+#include "key_file_overrides.h"
+
+#include <string.h>
+
+#include <nnlab/common.h>
+
+/* What GKeyFile accepts as a section or key name (it ignores others with
+ * a critical warning): no brackets, no '=' in keys, no control
+ * characters, no spaces around keys. */
+static gboolean is_name(const char *name, gboolean key) {
+  if (!*name || (key && (name[0] == ' ' || name[strlen(name) - 1] == ' ')))
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (*p == '[' || *p == ']' || (key && *p == '=') || g_ascii_iscntrl(*p))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean key_file_apply_overrides(GKeyFile *file, const char *const *overrides,
+                                  const char *example, GHashTable *overridden,
+                                  GError **error) {
+  for (size_t i = 0; overrides && overrides[i]; i++) {
+    const char *item = overrides[i];
+    const char *equals = strchr(item, '=');
+    const char *dot = strchr(item, '.');
+    if (!equals || !dot || dot > equals || dot == item || dot + 1 == equals) {
+      g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                  "--set %s: expected section.key=value, e.g. %s", item,
+                  example);
+      return FALSE;
+    }
+    g_autofree char *section = g_strndup(item, (gsize)(dot - item));
+    g_autofree char *key = g_strndup(dot + 1, (gsize)(equals - dot - 1));
+    const char *problem =
+        !g_utf8_validate(item, -1, NULL) ? "it is not valid UTF-8"
+        : !is_name(section, FALSE)       ? "the section name is not valid"
+        : !is_name(key, TRUE)            ? "the key name is not valid"
+        : strpbrk(equals + 1, "\r\n")    ? "the value spans lines"
+                                         : NULL;
+    if (problem) {
+      g_autofree char *valid = g_utf8_make_valid(item, -1);
+      g_autofree char *shown = g_strescape(valid, NULL); /* one line */
+      g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "--set %s: %s",
+                  shown, problem);
+      return FALSE;
+    }
+    g_key_file_set_value(file, section, key, equals + 1);
+    g_hash_table_add(overridden, g_strdup_printf("%s.%s", section, key));
+  }
+  return TRUE;
+}
