@@ -33,14 +33,6 @@ static void summary_clear(dataset_summary *summary) {
   g_free(summary->digest);
 }
 
-static void add_member(JsonBuilder *b, const char *key, const char *value) {
-  json_builder_set_member_name(b, key);
-  if (value)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
 static void add_count(JsonBuilder *b, const char *key, size_t value) {
   json_builder_set_member_name(b, key);
   json_builder_add_int_value(b, (gint64)value);
@@ -54,7 +46,7 @@ static void add_stats_json(JsonBuilder *b, const char *key,
   for (size_t j = 0; j < n; j++) {
     json_builder_begin_object(b);
     add_count(b, "index", j);
-    add_member(b, "name", names ? names[j] : NULL);
+    json_add_string_member(b, "name", names ? names[j] : NULL);
     const char *fields[] = {"mean", "std", "min", "max"};
     double values[] = {stats[j].mean, stats[j].std, stats[j].min, stats[j].max};
     for (size_t f = 0; f < G_N_ELEMENTS(fields); f++) {
@@ -70,13 +62,13 @@ static void print_info_json(const char *path, const dataset_summary *s) {
   const nnlab_dataset *d = s->dataset;
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  add_member(b, "file", path);
-  add_member(b, "task", nnlab_task_name(d->task));
+  json_add_string_member(b, "file", path);
+  json_add_string_member(b, "task", nnlab_task_name(d->task));
   add_count(b, "rows", d->n_rows);
   add_count(b, "features", d->n_features);
   add_count(b, "targets", d->n_targets);
-  add_member(b, "source", d->source);
-  add_member(b, "digest", s->digest);
+  json_add_string_member(b, "source", d->source);
+  json_add_string_member(b, "digest", s->digest);
   if (d->task == NNLAB_TASK_CLASSIFICATION) {
     add_count(b, "n_classes", d->n_classes);
     json_builder_set_member_name(b, "classes");
@@ -84,7 +76,8 @@ static void print_info_json(const char *path, const dataset_summary *s) {
     for (size_t c = 0; c < d->n_classes; c++) {
       json_builder_begin_object(b);
       add_count(b, "index", c);
-      add_member(b, "name", d->class_names ? d->class_names[c] : NULL);
+      json_add_string_member(b, "name",
+                             d->class_names ? d->class_names[c] : NULL);
       add_count(b, "count", s->class_counts[c]);
       json_builder_end_object(b);
     }

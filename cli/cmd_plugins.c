@@ -18,14 +18,6 @@ static GOptionEntry entries[] = {
      "Only plugins of this kind (activation, loss, optimizer)", "KIND"},
     G_OPTION_ENTRY_NULL};
 
-static void add_string(JsonBuilder *b, const char *key, const char *value) {
-  json_builder_set_member_name(b, key);
-  if (value)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
 static void list_json(const nnlab_registry *registry, gboolean has_kind,
                       nnlab_plugin_kind kind) {
   g_autoptr(JsonBuilder) b = json_builder_new();
@@ -42,13 +34,14 @@ static void list_json(const nnlab_registry *registry, gboolean has_kind,
     const nnlab_plugin_info *info = nnlab_plugin_get_info(p);
     if (has_kind && (!info || info->kind != kind)) continue;
     json_builder_begin_object(b);
-    add_string(b, "kind", info ? nnlab_kind_name(info->kind) : NULL);
-    add_string(b, "name", info ? info->name : NULL);
-    add_string(b, "version", info ? info->version : NULL);
-    add_string(b, "description", info ? info->description : NULL);
-    add_string(b, "file", nnlab_plugin_get_path(p));
-    add_string(b, "status", info ? "ok" : "broken");
-    add_string(b, "problem", nnlab_plugin_get_problem(p));
+    json_add_string_member(b, "kind",
+                           info ? nnlab_kind_name(info->kind) : NULL);
+    json_add_string_member(b, "name", info ? info->name : NULL);
+    json_add_string_member(b, "version", info ? info->version : NULL);
+    json_add_string_member(b, "description", info ? info->description : NULL);
+    json_add_string_member(b, "file", nnlab_plugin_get_path(p));
+    json_add_string_member(b, "status", info ? "ok" : "broken");
+    json_add_string_member(b, "problem", nnlab_plugin_get_problem(p));
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -85,34 +78,14 @@ static void list_text(const nnlab_registry *registry, gboolean has_kind,
 
 static void add_hparam_json(JsonBuilder *b, const nnlab_hparam *spec,
                             const nnlab_value *value) {
-  g_autofree char *text = nnlab_hparam_format_value(spec, value);
   g_autofree char *range = nnlab_hparam_format_range(spec);
   json_builder_begin_object(b);
-  add_string(b, "name", spec->name);
-  add_string(b, "type", nnlab_hparam_type_name(spec->type));
+  json_add_string_member(b, "name", spec->name);
+  json_add_string_member(b, "type", nnlab_hparam_type_name(spec->type));
   json_builder_set_member_name(b, "default");
-  switch (spec->type) {
-    case NNLAB_HPARAM_FLOAT:
-      json_builder_add_double_value(b, value->f);
-      break;
-    case NNLAB_HPARAM_INT:
-      json_builder_add_int_value(b, value->i);
-      break;
-    case NNLAB_HPARAM_BOOL:
-      json_builder_add_boolean_value(b, value->b);
-      break;
-    case NNLAB_HPARAM_PAIR:
-      json_builder_begin_array(b);
-      json_builder_add_double_value(b, value->pair[0]);
-      json_builder_add_double_value(b, value->pair[1]);
-      json_builder_end_array(b);
-      break;
-    case NNLAB_HPARAM_CHOICE:
-      json_builder_add_string_value(b, text);
-      break;
-  }
-  add_string(b, "range", range);
-  add_string(b, "help", spec->help);
+  json_add_hparam_value(b, spec, value);
+  json_add_string_member(b, "range", range);
+  json_add_string_member(b, "help", spec->help);
   json_builder_end_object(b);
 }
 
@@ -121,11 +94,11 @@ static void show_json(const nnlab_plugin *plugin) {
   g_autofree nnlab_value *defaults = nnlab_hparams_new_defaults(info);
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  add_string(b, "kind", nnlab_kind_name(info->kind));
-  add_string(b, "name", info->name);
-  add_string(b, "version", info->version);
-  add_string(b, "description", info->description);
-  add_string(b, "file", nnlab_plugin_get_path(plugin));
+  json_add_string_member(b, "kind", nnlab_kind_name(info->kind));
+  json_add_string_member(b, "name", info->name);
+  json_add_string_member(b, "version", info->version);
+  json_add_string_member(b, "description", info->description);
+  json_add_string_member(b, "file", nnlab_plugin_get_path(plugin));
   json_builder_set_member_name(b, "hyperparameters");
   json_builder_begin_array(b);
   for (size_t i = 0; i < info->n_hparams; i++)
@@ -211,19 +184,19 @@ static int check_plugin(const char *target) {
   if (as_json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    add_string(b, "plugin", report->plugin);
+    json_add_string_member(b, "plugin", report->plugin);
     json_builder_set_member_name(b, "passed");
     json_builder_add_boolean_value(b, report->passed);
-    add_string(b, "failure", report->failure);
+    json_add_string_member(b, "failure", report->failure);
     json_builder_set_member_name(b, "checks");
     json_builder_begin_array(b);
     for (guint i = 0; i < report->checks->len; i++) {
       const nnlab_check *c = &g_array_index(report->checks, nnlab_check, i);
       json_builder_begin_object(b);
-      add_string(b, "name", c->name);
+      json_add_string_member(b, "name", c->name);
       json_builder_set_member_name(b, "passed");
       json_builder_add_boolean_value(b, c->passed);
-      add_string(b, "detail", c->detail);
+      json_add_string_member(b, "detail", c->detail);
       json_builder_end_object(b);
     }
     json_builder_end_array(b);

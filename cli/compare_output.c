@@ -227,11 +227,6 @@ static void add_int(JsonBuilder *b, const char *name, size_t value) {
   json_builder_add_int_value(b, (gint64)value);
 }
 
-static void add_string(JsonBuilder *b, const char *name, const char *value) {
-  json_builder_set_member_name(b, name);
-  json_builder_add_string_value(b, value);
-}
-
 static void add_stats(JsonBuilder *b, const char *name,
                       const nnlab_compare_stats *s) {
   json_builder_set_member_name(b, name);
@@ -249,8 +244,8 @@ static void add_json_row(JsonBuilder *b, const nnlab_compare *c, size_t rank) {
   const nnlab_compare_candidate *cand = &c->candidates[row->candidate];
   json_builder_begin_object(b);
   add_int(b, "rank", rank + 1);
-  add_string(b, "candidate", cand->name);
-  add_string(b, "settings", cand->settings);
+  json_add_string_member(b, "candidate", cand->name);
+  json_add_string_member(b, "settings", cand->settings);
   add_number(b, "lr", row->lr);
   add_int(b, "runs", row->n_runs);
   add_int(b, "diverged", row->diverged);
@@ -286,27 +281,29 @@ void compare_print_json(const nnlab_compare *c, const char *out_dir,
                         const GPtrArray *files) {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  add_string(b, "title", c->title);
-  add_string(b, "problem", c->problem);
-  add_string(b, "epoch_unit", c->epoch_unit);
+  json_add_string_member(b, "title", c->title);
+  json_add_string_member(b, "problem", c->problem);
+  json_add_string_member(b, "epoch_unit", c->epoch_unit);
   add_int(b, "runs", c->n_runs);
   json_builder_set_member_name(b, "seeds");
   json_builder_begin_array(b);
   for (size_t i = 0; i < c->n_seeds; i++)
     json_builder_add_int_value(b, (gint64)c->seeds[i]);
   json_builder_end_array(b);
-  add_string(b, "sort_by", nnlab_compare_metric_name(c->sort_by));
-  add_string(b, "sweep_metric", nnlab_compare_metric_name(c->sweep_metric));
+  json_add_string_member(b, "sort_by", nnlab_compare_metric_name(c->sort_by));
+  json_add_string_member(b, "sweep_metric",
+                         nnlab_compare_metric_name(c->sweep_metric));
   if (c->has_target) {
-    add_string(b, "target_metric", nnlab_compare_metric_name(c->target_metric));
+    json_add_string_member(b, "target_metric",
+                           nnlab_compare_metric_name(c->target_metric));
     add_number(b, "target", c->target);
   }
-  add_string(b, "baseline", c->candidates[c->baseline].name);
+  json_add_string_member(b, "baseline", c->candidates[c->baseline].name);
   json_builder_set_member_name(b, "rows");
   json_builder_begin_array(b);
   for (size_t r = 0; r < c->n_rows; r++) add_json_row(b, c, r);
   json_builder_end_array(b);
-  if (out_dir) add_string(b, "out", out_dir);
+  if (out_dir) json_add_string_member(b, "out", out_dir);
   if (files) {
     json_builder_set_member_name(b, "files");
     json_builder_begin_array(b);

@@ -5,14 +5,6 @@
 #include "json_output.h"
 #include "metrics_output.h"
 
-static void add_string(JsonBuilder *b, const char *key, const char *value) {
-  json_builder_set_member_name(b, key);
-  if (value)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
 static void add_count(JsonBuilder *b, const char *key, size_t value) {
   json_builder_set_member_name(b, key);
   json_builder_add_int_value(b, (gint64)value);
@@ -27,44 +19,17 @@ static void add_number(JsonBuilder *b, const char *key, double value) {
     json_builder_add_null_value(b);
 }
 
-static void add_hparam_value(JsonBuilder *b, const nnlab_hparam *spec,
-                             const nnlab_value *value) {
-  switch (spec->type) {
-    case NNLAB_HPARAM_FLOAT:
-      json_builder_add_double_value(b, value->f);
-      return;
-    case NNLAB_HPARAM_INT:
-      json_builder_add_int_value(b, value->i);
-      return;
-    case NNLAB_HPARAM_BOOL:
-      json_builder_add_boolean_value(b, value->b);
-      return;
-    case NNLAB_HPARAM_PAIR:
-      json_builder_begin_array(b);
-      json_builder_add_double_value(b, value->pair[0]);
-      json_builder_add_double_value(b, value->pair[1]);
-      json_builder_end_array(b);
-      return;
-    case NNLAB_HPARAM_CHOICE: {
-      g_autofree char *text = nnlab_hparam_format_value(spec, value);
-      json_builder_add_string_value(b, text);
-      return;
-    }
-  }
-  json_builder_add_null_value(b);
-}
-
 /* "spec": ..., "plugin": ..., "version": ..., "hyperparameters": {...} */
 static void add_component_members(JsonBuilder *b, const nnlab_component *c) {
   g_autofree char *spec = nnlab_component_format(c);
-  add_string(b, "spec", spec);
-  add_string(b, "plugin", c->info->name);
-  add_string(b, "version", c->info->version);
+  json_add_string_member(b, "spec", spec);
+  json_add_string_member(b, "plugin", c->info->name);
+  json_add_string_member(b, "version", c->info->version);
   json_builder_set_member_name(b, "hyperparameters");
   json_builder_begin_object(b);
   for (size_t i = 0; i < c->info->n_hparams; i++) {
     json_builder_set_member_name(b, c->info->hparams[i].name);
-    add_hparam_value(b, &c->info->hparams[i], &c->hparams[i]);
+    json_add_hparam_value(b, &c->info->hparams[i], &c->hparams[i]);
   }
   json_builder_end_object(b);
 }
@@ -151,19 +116,20 @@ static void add_training(JsonBuilder *b, const inspect_report *r) {
   if (f->n_epochs)
     add_epoch(b, "last", &f->history[f->n_epochs - 1], f->task);
   else
-    add_string(b, "last", NULL);
+    json_add_string_member(b, "last", NULL);
   if (r->has_best) {
     add_epoch(b, "best", &f->history[r->best_index], f->task);
-    add_string(b, "best_by", r->best_by_val ? "val_loss" : "train_loss");
+    json_add_string_member(b, "best_by",
+                           r->best_by_val ? "val_loss" : "train_loss");
   } else {
-    add_string(b, "best", NULL);
+    json_add_string_member(b, "best", NULL);
   }
   json_builder_end_object(b);
 }
 
 static void add_optimizer(JsonBuilder *b, const nnlab_checkpoint *c) {
   if (!c) {
-    add_string(b, "optimizer", NULL);
+    json_add_string_member(b, "optimizer", NULL);
     return;
   }
   json_builder_set_member_name(b, "optimizer");
@@ -181,7 +147,7 @@ static void add_health(JsonBuilder *b, const inspect_report *r) {
   }
   nnlab_model *model = r->file->model;
   json_builder_begin_object(b);
-  add_string(b, "data", r->data_path);
+  json_add_string_member(b, "data", r->data_path);
   add_count(b, "rows", r->data_rows);
   json_builder_set_member_name(b, "layers");
   json_builder_begin_array(b);
@@ -190,9 +156,9 @@ static void add_health(JsonBuilder *b, const inspect_report *r) {
     double cells = (double)h->rows * (double)h->units;
     json_builder_begin_object(b);
     add_count(b, "layer", l + 1);
-    add_string(b, "activation",
-               nnlab_model_layer_activation(model, l)->info->name);
-    add_string(b, "kind", inspect_unit_kind_name(h->kind));
+    json_add_string_member(b, "activation",
+                           nnlab_model_layer_activation(model, l)->info->name);
+    json_add_string_member(b, "kind", inspect_unit_kind_name(h->kind));
     add_count(b, "units", h->units);
     if (h->kind == NNLAB_UNITS_RECTIFIER) {
       add_count(b, "dead_units", h->dead_units);
@@ -210,23 +176,23 @@ void inspect_print_json(const inspect_report *r) {
   const nnlab_model_file *f = r->file;
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  add_string(b, "file", r->path);
-  add_string(b, "kind", f->checkpoint ? "checkpoint" : "model");
-  add_string(b, "nnlab_version", f->nnlab_version);
-  add_string(b, "created", f->created);
-  add_string(b, "task", nnlab_task_name(f->task));
+  json_add_string_member(b, "file", r->path);
+  json_add_string_member(b, "kind", f->checkpoint ? "checkpoint" : "model");
+  json_add_string_member(b, "nnlab_version", f->nnlab_version);
+  json_add_string_member(b, "created", f->created);
+  json_add_string_member(b, "task", nnlab_task_name(f->task));
   add_count(b, "n_classes", f->n_classes);
   json_builder_set_member_name(b, "class_names");
   json_builder_begin_array(b);
   for (size_t i = 0; f->class_names && f->class_names[i]; i++)
     json_builder_add_string_value(b, f->class_names[i]);
   json_builder_end_array(b);
-  add_string(b, "config_path", f->config_path);
+  json_add_string_member(b, "config_path", f->config_path);
   json_builder_set_member_name(b, "data");
   if (f->data_path) {
     json_builder_begin_object(b);
-    add_string(b, "path", f->data_path);
-    add_string(b, "digest", f->data_digest);
+    json_add_string_member(b, "path", f->data_path);
+    json_add_string_member(b, "digest", f->data_digest);
     add_count(b, "rows", f->data_rows);
     add_count(b, "train", f->split.n_train);
     add_count(b, "val", f->split.n_val);

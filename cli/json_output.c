@@ -38,3 +38,39 @@ void print_json(JsonBuilder *builder) {
   fix_exponents(text);
   printf("%s\n", text);
 }
+
+void json_add_string_member(JsonBuilder *b, const char *key,
+                            const char *value) {
+  json_builder_set_member_name(b, key);
+  if (value)
+    json_builder_add_string_value(b, value);
+  else
+    json_builder_add_null_value(b);
+}
+
+void json_add_hparam_value(JsonBuilder *b, const nnlab_hparam *spec,
+                           const nnlab_value *value) {
+  switch (spec->type) {
+    case NNLAB_HPARAM_FLOAT:
+      json_builder_add_double_value(b, value->f);
+      return;
+    case NNLAB_HPARAM_INT:
+      json_builder_add_int_value(b, value->i);
+      return;
+    case NNLAB_HPARAM_BOOL:
+      json_builder_add_boolean_value(b, value->b);
+      return;
+    case NNLAB_HPARAM_PAIR:
+      json_builder_begin_array(b);
+      json_builder_add_double_value(b, value->pair[0]);
+      json_builder_add_double_value(b, value->pair[1]);
+      json_builder_end_array(b);
+      return;
+    case NNLAB_HPARAM_CHOICE: {
+      g_autofree char *text = nnlab_hparam_format_value(spec, value);
+      json_builder_add_string_value(b, text);
+      return;
+    }
+  }
+  json_builder_add_null_value(b);
+}
