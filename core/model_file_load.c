@@ -5,6 +5,7 @@
 #include "h5_attrs.h"
 #include "alloc.h"
 #include "h5_arrays.h"
+#include "model_file_history.h"
 
 #define MAX_LAYERS 4096
 #define MAX_UNITS (1u << 24)
@@ -256,28 +257,6 @@ static gboolean read_split(loader *ld, nnlab_model_file *f, GError **error) {
   return TRUE;
 }
 
-typedef struct history_column {
-  const char *name;
-  size_t offset;
-} history_column;
-
-#define COLUMN(name, field) \
-  { name, offsetof(nnlab_epoch_record, field) }
-static const history_column history_columns[] = {
-    COLUMN("lr", lr),
-    COLUMN("seconds", seconds),
-    COLUMN("train_loss", train.loss),
-    COLUMN("train_accuracy", train.accuracy),
-    COLUMN("train_rmse", train.rmse),
-    COLUMN("train_mae", train.mae),
-    COLUMN("train_r2", train.r2),
-    COLUMN("val_loss", val.loss),
-    COLUMN("val_accuracy", val.accuracy),
-    COLUMN("val_rmse", val.rmse),
-    COLUMN("val_mae", val.mae),
-    COLUMN("val_r2", val.r2),
-};
-
 static gboolean read_history(loader *ld, nnlab_model_file *f, GError **error) {
   AUTO_GROUP group = h5_open_group(ld->file, "history", ld->path, error);
   hsize_t n = 0;
@@ -298,13 +277,13 @@ static gboolean read_history(loader *ld, nnlab_model_file *f, GError **error) {
                      dims, epochs, error))
     return FALSE;
   for (size_t i = 0; i < n; i++) f->history[i].epoch = (size_t)epochs[i];
-  for (size_t c = 0; c < G_N_ELEMENTS(history_columns); c++) {
-    if (!h5_read_array(group, history_columns[c].name, ld->path, "/history",
-                       H5T_NATIVE_DOUBLE, 1, dims, column, error))
+  for (size_t c = 0; c < model_file_n_history_columns; c++) {
+    if (!h5_read_array(group, model_file_history_columns[c].name, ld->path,
+                       "/history", H5T_NATIVE_DOUBLE, 1, dims, column, error))
       return FALSE;
     for (size_t i = 0; i < n; i++)
-      memcpy((char *)&f->history[i] + history_columns[c].offset, &column[i],
-             sizeof(double));
+      memcpy((char *)&f->history[i] + model_file_history_columns[c].offset,
+             &column[i], sizeof(double));
   }
   return TRUE;
 }

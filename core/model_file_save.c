@@ -6,6 +6,7 @@
 #include "h5_attrs.h"
 #include "h5_arrays.h"
 #include "h5_memory_file.h"
+#include "model_file_history.h"
 
 /* Closes an HDF5 group when leaving scope. */
 static void close_group(hid_t *group) {
@@ -95,29 +96,6 @@ static gboolean write_split(hid_t root, const nnlab_model_file *f,
                         error);
 }
 
-/* One column of the history: a field of every epoch record. */
-typedef struct history_column {
-  const char *name;
-  size_t offset; /* of a double in nnlab_epoch_record */
-} history_column;
-
-#define COLUMN(name, field) \
-  { name, offsetof(nnlab_epoch_record, field) }
-static const history_column history_columns[] = {
-    COLUMN("lr", lr),
-    COLUMN("seconds", seconds),
-    COLUMN("train_loss", train.loss),
-    COLUMN("train_accuracy", train.accuracy),
-    COLUMN("train_rmse", train.rmse),
-    COLUMN("train_mae", train.mae),
-    COLUMN("train_r2", train.r2),
-    COLUMN("val_loss", val.loss),
-    COLUMN("val_accuracy", val.accuracy),
-    COLUMN("val_rmse", val.rmse),
-    COLUMN("val_mae", val.mae),
-    COLUMN("val_r2", val.r2),
-};
-
 static gboolean write_history(hid_t root, const nnlab_model_file *f,
                               GError **error) {
   AUTO_GROUP group = new_group(root, "history", error);
@@ -130,13 +108,14 @@ static gboolean write_history(hid_t root, const nnlab_model_file *f,
   if (!h5_write_array(group, "epoch", H5T_NATIVE_UINT64, 1, dims, epochs,
                       error))
     return FALSE;
-  for (size_t c = 0; c < G_N_ELEMENTS(history_columns); c++) {
+  for (size_t c = 0; c < model_file_n_history_columns; c++) {
     for (size_t i = 0; i < n; i++)
-      memcpy(&column[i],
-             (const char *)&f->history[i] + history_columns[c].offset,
-             sizeof(double));
-    if (!h5_write_array(group, history_columns[c].name, H5T_NATIVE_DOUBLE, 1,
-                        dims, column, error))
+      memcpy(
+          &column[i],
+          (const char *)&f->history[i] + model_file_history_columns[c].offset,
+          sizeof(double));
+    if (!h5_write_array(group, model_file_history_columns[c].name,
+                        H5T_NATIVE_DOUBLE, 1, dims, column, error))
       return FALSE;
   }
   return TRUE;
