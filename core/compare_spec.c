@@ -634,20 +634,11 @@ nnlab_compare *nnlab_compare_load(const char *path,
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s", io_error->message);
     return NULL;
   }
-  g_autoptr(GKeyFile) file = g_key_file_new();
-  g_autoptr(GError) parse_error = NULL;
-  if (!g_key_file_load_from_data(file, text, (gsize)-1,
-                                 G_KEY_FILE_KEEP_COMMENTS, &parse_error)) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s", path,
-                parse_error->message);
-    return NULL;
-  }
-  g_autoptr(GHashTable) overridden =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  if (!key_file_apply_overrides(
-          file, overrides, "compare.seeds=1..3 or 'candidate adam.lr=0.01'",
-          overridden, error))
-    return NULL;
+  g_autoptr(GHashTable) overridden = NULL;
+  g_autoptr(GKeyFile) file = key_file_load_with_overrides(
+      text, path, overrides, "compare.seeds=1..3 or 'candidate adam.lr=0.01'",
+      &overridden, error);
+  if (!file) return NULL;
   nnlab_compare *c = g_new0(nnlab_compare, 1);
   c->priv = g_new0(nnlab_compare_private, 1);
   c->spec_path = g_strdup(path);

@@ -516,19 +516,10 @@ nnlab_run_config *nnlab_run_config_parse(const char *text, const char *path,
                                          const char *const *overrides,
                                          const nnlab_registry *registry,
                                          GError **error) {
-  g_autoptr(GKeyFile) file = g_key_file_new();
-  g_autoptr(GError) parse_error = NULL;
-  if (!g_key_file_load_from_data(file, text, (gsize)-1,
-                                 G_KEY_FILE_KEEP_COMMENTS, &parse_error)) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s", path,
-                parse_error->message);
-    return NULL;
-  }
-  g_autoptr(GHashTable) overridden =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  if (!key_file_apply_overrides(file, overrides, "training.epochs=50",
-                                overridden, error))
-    return NULL;
+  g_autoptr(GHashTable) overridden = NULL;
+  g_autoptr(GKeyFile) file = key_file_load_with_overrides(
+      text, path, overrides, "training.epochs=50", &overridden, error);
+  if (!file) return NULL;
   reader r = {file, path, text, overridden};
   nnlab_run_config *c = g_new0(nnlab_run_config, 1);
   c->path = g_strdup(path);

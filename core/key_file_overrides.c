@@ -16,9 +16,9 @@ static gboolean is_name(const char *name, gboolean key) {
   return TRUE;
 }
 
-gboolean key_file_apply_overrides(GKeyFile *file, const char *const *overrides,
-                                  const char *example, GHashTable *overridden,
-                                  GError **error) {
+static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
+                                const char *example, GHashTable *overridden,
+                                GError **error) {
   for (size_t i = 0; overrides && overrides[i]; i++) {
     const char *item = overrides[i];
     const char *equals = strchr(item, '=');
@@ -48,4 +48,24 @@ gboolean key_file_apply_overrides(GKeyFile *file, const char *const *overrides,
     g_hash_table_add(overridden, g_strdup_printf("%s.%s", section, key));
   }
   return TRUE;
+}
+
+GKeyFile *key_file_load_with_overrides(const char *text, const char *path,
+                                       const char *const *overrides,
+                                       const char *example,
+                                       GHashTable **overridden,
+                                       GError **error) {
+  g_autoptr(GKeyFile) file = g_key_file_new();
+  g_autoptr(GError) parse_error = NULL;
+  if (!g_key_file_load_from_data(file, text, (gsize)-1,
+                                 G_KEY_FILE_KEEP_COMMENTS, &parse_error)) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s", path,
+                parse_error->message);
+    return NULL;
+  }
+  g_autoptr(GHashTable) set =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  if (!apply_overrides(file, overrides, example, set, error)) return NULL;
+  *overridden = g_steal_pointer(&set);
+  return g_steal_pointer(&file);
 }
