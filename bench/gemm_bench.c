@@ -6,6 +6,7 @@
  * OP is nn (C = A B), tn (C = A^T B) or nt (C = A B^T). One JSON line per
  * product: {"op", "m", "n", "k", "threads", "simd", "nnlab_gflops",
  * "openblas_gflops"} (null without OpenBLAS). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,26 @@ static void openblas_product(int op, size_t m, size_t n, size_t k,
 }
 #endif
 
+/* OpenBLAS's GFLOP/s over CALLS products, or NaN in a build without it.
+ * OpenBLAS's idle threads keep spinning for about 2^28 cycles after a call
+ * (its THREAD_TIMEOUT) and would take the CPUs from nnlab's, so with several
+ * threads this waits until they sleep. nnlab's spin for at most 0.2 ms. */
+static double openblas_gflops(int op, size_t m, size_t n, size_t k,
+                              const float *a, const float *b, float *c,
+                              int calls, size_t threads) {
+#ifdef HAVE_OPENBLAS
+  double t = now();
+  for (int j = 0; j < calls; j++) openblas_product(op, m, n, k, a, b, c);
+  t = now() - t;
+  if (threads > 1) g_usleep(150000);
+  return 2.0 * (double)m * (double)n * (double)k * calls / t / 1e9;
+#else
+  (void)op, (void)m, (void)n, (void)k, (void)a, (void)b, (void)c;
+  (void)calls, (void)threads;
+  return NAN;
+#endif
+}
+
 int main(int argc, char **argv) {
   int reps = 7;
   double seconds = 0.05; /* per timed sample */
@@ -102,34 +123,24 @@ int main(int argc, char **argv) {
     ops[op](m, n, k, a, b, 0.0f, c);
     t = now() - t;
     int calls = (int)(seconds / (t > 1e-7 ? t : 1e-7)) + 1;
-    /* Each repetition times a block of calls of each library in turn.
-     * OpenBLAS's idle threads keep spinning for about 2^28 cycles after a
-     * call (its THREAD_TIMEOUT) and would take the CPUs from nnlab's, so
-     * with several threads the next block waits until they sleep. nnlab's
-     * spin for at most 0.2 ms. */
+    /* Each repetition times a block of calls of each library in turn. */
     double ours[99], theirs[99];
     for (int r = 0; r < reps; r++) {
       t = now();
       for (int j = 0; j < calls; j++) ops[op](m, n, k, a, b, 0.0f, c);
       ours[r] = flops * calls / (now() - t) / 1e9;
-      theirs[r] = 0;
-#ifdef HAVE_OPENBLAS
-      t = now();
-      for (int j = 0; j < calls; j++) openblas_product(op, m, n, k, a, b, c);
-      theirs[r] = flops * calls / (now() - t) / 1e9;
-      if (threads > 1) g_usleep(150000);
-#endif
+      theirs[r] = openblas_gflops(op, m, n, k, a, b, c, calls, threads);
     }
+    double their_median = median(theirs, reps);
     printf(
         "{\"op\": \"%s\", \"m\": %zu, \"n\": %zu, \"k\": %zu, "
         "\"threads\": %zu, \"simd\": \"%s\", \"nnlab_gflops\": %.2f, ",
         op_name, m, n, k, threads, nnlab_simd_name(nnlab_simd_active()),
         median(ours, reps));
-#ifdef HAVE_OPENBLAS
-    printf("\"openblas_gflops\": %.2f}\n", median(theirs, reps));
-#else
-    printf("\"openblas_gflops\": null}\n");
-#endif
+    if (isnan(their_median))
+      printf("\"openblas_gflops\": null}\n");
+    else
+      printf("\"openblas_gflops\": %.2f}\n", their_median);
     fflush(stdout);
     nnlab_free(a);
     nnlab_free(b);

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages nnlab needs to build and test, if missing.
+# Installs the Debian packages nnlab needs to build and test, if missing:
+# everything build-aux/test.sh needs on a minimal Debian 12 (llvm-14 is the
+# sanitizers' symbolizer, which clang only recommends).
 set -euo pipefail
 
 packages=(
@@ -7,7 +9,7 @@ packages=(
   libglib2.0-dev libjson-glib-dev libhdf5-dev hdf5-tools libcmocka-dev zlib1g-dev
   libplplot-dev plplot-driver-cairo
   python3-h5py python3-matplotlib
-  clang libclang-rt-14-dev valgrind
+  clang libclang-rt-14-dev llvm-14 valgrind
 )
 
 missing=()

@@ -8,12 +8,23 @@ epoch, log scale) and a histogram of each layer's weights, into one PNG.
 Needs h5py, numpy and matplotlib (Debian: python3-h5py python3-matplotlib).
 The layout it reads is in docs/formats.md."""
 import argparse
+import importlib.util
 import os
 import sys
 
-import h5py
-import matplotlib
-import numpy as np
+# Debian's package for each module this needs.
+PACKAGES = {"h5py": "python3-h5py", "matplotlib": "python3-matplotlib",
+            "numpy": "python3-numpy"}
+missing = [package for module, package in PACKAGES.items()
+           if importlib.util.find_spec(module) is None]
+if missing:
+    sys.exit(f"{sys.argv[0]}: {sys.executable} lacks "
+             f"{', '.join(m for m in PACKAGES if PACKAGES[m] in missing)}; "
+             f"install them with: apt install {' '.join(missing)}")
+
+import h5py  # noqa: E402  (after the check above)
+import matplotlib  # noqa: E402
+import numpy as np  # noqa: E402
 
 matplotlib.use("Agg")  # files only, no display needed
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)

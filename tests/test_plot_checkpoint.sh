@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # examples/plot_checkpoint.py reads a checkpoint with h5py alone and writes
-# a PNG of its loss curves and weight histograms. Skipped (exit 77) when no
+# a PNG of its loss curves and weight histograms; without those modules it
+# names the packages to install. The plots are skipped (exit 77) when no
 # python3 has h5py and matplotlib.
 # Usage: test_plot_checkpoint.sh NNLAB SOURCE_ROOT
 set -euo pipefail
@@ -8,6 +9,15 @@ nnlab="$1"
 root="$2"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# A python3 without h5py, matplotlib and numpy (-S: no site-packages): one
+# line naming the Debian packages, and no traceback.
+if python3 -S "$root/examples/plot_checkpoint.py" model.h5 -o "$work/none.png" 2>"$work/err"; then
+  echo "plotting without h5py succeeded"; exit 1
+fi
+[ "$(wc -l <"$work/err")" -eq 1 ] || { echo "expected one line, got:"; cat "$work/err"; exit 1; }
+grep -q "apt install python3-h5py python3-matplotlib python3-numpy$" "$work/err" ||
+  { echo "the message does not name the packages:"; cat "$work/err"; exit 1; }
 
 python=""
 for candidate in python3 /usr/bin/python3; do
