@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages nnlab needs to build and test, if missing:
 # everything build-aux/test.sh needs on a minimal Debian 12 (llvm-14 is the
-# sanitizers' symbolizer, which clang only recommends).
+# sanitizers' symbolizer, which clang only recommends; dpkg-dev gives meson
+# Debian's multiarch libdir, which README's PKG_CONFIG_PATH names).
 set -euo pipefail
 
 packages=(
-  meson ninja-build pkg-config gcc
+  meson ninja-build pkg-config gcc dpkg-dev
   libglib2.0-dev libjson-glib-dev libhdf5-dev hdf5-tools libcmocka-dev zlib1g-dev
   libplplot-dev plplot-driver-cairo
   python3-h5py python3-matplotlib

@@ -53,7 +53,8 @@ static void print_usage(FILE *out) {
   fprintf(out,
           "\nRun 'nnlab COMMAND --help' for a command's options.\n"
           "Plugins are searched in $NNLAB_PLUGIN_PATH (colon-separated), then "
-          "the built-in directories.\n");
+          "in\n$XDG_DATA_HOME/nnlab/plugins (~/.local/share/nnlab/plugins), "
+          "then in the\nbuilt-in directories.\n");
 }
 
 int main(int argc, char **argv) {

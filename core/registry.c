@@ -146,7 +146,10 @@ static void scan_directory(nnlab_registry *registry, const char *dir,
   }
 }
 
-nnlab_registry *nnlab_registry_new(const char *const *dirs) {
+/* Scans dirs in order. optional_dir, if one of them, is skipped without a
+ * warning while it does not exist: users create it only when they need it. */
+static nnlab_registry *registry_new(const char *const *dirs,
+                                    const char *optional_dir) {
   nnlab_registry *registry = g_new0(nnlab_registry, 1);
   registry->search_path = g_strdupv((char **)dirs);
   registry->plugins = g_ptr_array_new_with_free_func(plugin_free);
@@ -156,7 +159,8 @@ nnlab_registry *nnlab_registry_new(const char *const *dirs) {
   for (size_t i = 0; dirs && dirs[i]; i++) {
     if (g_file_test(dirs[i], G_FILE_TEST_IS_REGULAR))
       g_ptr_array_add(candidates, g_strdup(dirs[i]));
-    else
+    else if (g_strcmp0(dirs[i], optional_dir) != 0 ||
+             g_file_test(dirs[i], G_FILE_TEST_EXISTS))
       scan_directory(registry, dirs[i], candidates);
   }
   /* No code runs from a file another user could have changed, not even in
@@ -187,6 +191,10 @@ nnlab_registry *nnlab_registry_new(const char *const *dirs) {
   return registry;
 }
 
+nnlab_registry *nnlab_registry_new(const char *const *dirs) {
+  return registry_new(dirs, NULL);
+}
+
 nnlab_registry *nnlab_registry_new_default(void) {
   g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
   GList *relative = NULL;
@@ -202,11 +210,16 @@ nnlab_registry *nnlab_registry_new_default(void) {
       g_ptr_array_add(dirs, g_strdup(parts[i]));
     }
   }
+  /* A user's own plugins, installed without root: directly in the
+   * directory, since each plugin declares its kind. */
+  char *user_dir =
+      g_build_filename(g_get_user_data_dir(), "nnlab", "plugins", NULL);
+  g_ptr_array_add(dirs, user_dir);
   g_auto(GStrv) builtin = nnlab_builtin_plugin_dirs();
   for (int i = 0; builtin[i]; i++) g_ptr_array_add(dirs, g_strdup(builtin[i]));
   g_ptr_array_add(dirs, NULL);
   nnlab_registry *registry =
-      nnlab_registry_new((const char *const *)dirs->pdata);
+      registry_new((const char *const *)dirs->pdata, user_dir);
   /* Relative entries would load code from wherever nnlab is started. */
   for (GList *l = relative; l; l = l->next)
     warn(registry,

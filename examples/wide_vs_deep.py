@@ -5,7 +5,7 @@ parameters) against three hidden layers of 32 (4522 parameters), and on
 the sine curve one layer of 56 tanh units (169) against three of 8 (169).
 Same data, split, optimizer and epochs; prints a table.
 
-Usage: examples/wide_vs_deep.py [NNLAB]   (default build/cli/nnlab)
+Usage: examples/wide_vs_deep.py [NNLAB]   (default build/cli/nnlab, else nnlab on PATH)
 """
 import json
 import os
@@ -14,7 +14,9 @@ import sys
 import tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
-nnlab = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "build", "cli", "nnlab")
+# The source tree's build, else the installed nnlab on PATH.
+built = os.path.join(here, "..", "build", "cli", "nnlab")
+nnlab = sys.argv[1] if len(sys.argv) > 1 else (built if os.access(built, os.X_OK) else "nnlab")
 
 
 def parameters(inputs, hidden, outputs):

@@ -165,16 +165,22 @@ static void test_plugin_path_environment_comes_first(void **state) {
   unsetenv("NNLAB_PLUGIN_PATH");
 }
 
-/* A private copy of the test relu plugin in a fresh directory. */
-static char *copy_plugin_to_temp_dir(char **file) {
-  char *dir = g_dir_make_tmp("nnlab-trust-XXXXXX", NULL);
+/* A private copy of the test relu plugin in dir; returns its path. */
+static char *copy_test_relu(const char *dir) {
   g_autofree char *contents = NULL;
   gsize length = 0;
   assert_true(g_file_get_contents(BROKEN_PLUGIN_DIR "/relu.so", &contents,
                                   &length, NULL));
-  *file = g_build_filename(dir, "relu.so", NULL);
-  assert_true(g_file_set_contents(*file, contents, (gssize)length, NULL));
-  g_chmod(*file, 0755);
+  char *file = g_build_filename(dir, "relu.so", NULL);
+  assert_true(g_file_set_contents(file, contents, (gssize)length, NULL));
+  g_chmod(file, 0755);
+  return file;
+}
+
+/* A private copy of the test relu plugin in a fresh directory. */
+static char *copy_plugin_to_temp_dir(char **file) {
+  char *dir = g_dir_make_tmp("nnlab-trust-XXXXXX", NULL);
+  *file = copy_test_relu(dir);
   return dir;
 }
 
@@ -256,7 +262,86 @@ static void test_plugin_crashing_on_load_is_reported(void **state) {
   g_unsetenv("NNLAB_PLUGIN_CACHE");
 }
 
+/* GLib reads XDG_DATA_HOME once, on first use, so main() points it here
+ * before any test runs; the per-user plugin directory is in it. */
+static char *data_home;
+
+static char *user_plugin_dir(void) {
+  return g_build_filename(data_home, "nnlab", "plugins", NULL);
+}
+
+/* The file of the usable relu plugin. */
+static const char *relu_file(const nnlab_registry *registry) {
+  const nnlab_plugin *relu =
+      nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION, "relu", NULL);
+  assert_non_null(relu);
+  return nnlab_plugin_get_path(relu);
+}
+
+/* The test relu plugin in the per-user plugin directory; *state is its
+ * path. */
+static int setup_user_plugin(void **state) {
+  g_autofree char *dir = user_plugin_dir();
+  assert_int_equal(g_mkdir_with_parents(dir, 0700), 0);
+  *state = copy_test_relu(dir);
+  return 0;
+}
+
+static int teardown_user_plugin(void **state) {
+  g_autofree char *dir = user_plugin_dir();
+  g_remove(*state);
+  g_rmdir(dir);
+  g_free(*state);
+  g_unsetenv("NNLAB_PLUGIN_PATH");
+  return 0;
+}
+
+static void test_missing_user_plugin_dir_is_skipped_silently(void **state) {
+  (void)state;
+  g_autofree char *dir = user_plugin_dir();
+  g_unsetenv("NNLAB_PLUGIN_PATH");
+  nnlab_registry *registry = nnlab_registry_new_default();
+  assert_string_equal(nnlab_registry_search_path(registry)[0], dir);
+  const char *const *warnings = nnlab_registry_warnings(registry);
+  if (warnings[0]) fail_msg("unexpected warning: %s", warnings[0]);
+  nnlab_registry_free(registry);
+}
+
+static void test_user_plugins_come_after_plugin_path(void **state) {
+  const char *file = *state;
+  g_autofree char *dir = user_plugin_dir();
+  g_unsetenv("NNLAB_PLUGIN_PATH");
+  nnlab_registry *registry = nnlab_registry_new_default();
+  /* Before the built-in directories: the user's relu shadows the built-in. */
+  assert_string_equal(relu_file(registry), file);
+  assert_contains(warning_for(registry, "activations/relu.so"),
+                  "is shadowed by");
+  nnlab_registry_free(registry);
+
+  g_setenv("NNLAB_PLUGIN_PATH", BROKEN_PLUGIN_DIR, TRUE);
+  registry = nnlab_registry_new_default();
+  const char *const *path = nnlab_registry_search_path(registry);
+  assert_string_equal(path[0], BROKEN_PLUGIN_DIR);
+  assert_string_equal(path[1], dir);
+  assert_string_equal(relu_file(registry), BROKEN_PLUGIN_DIR "/relu.so");
+  assert_contains(warning_for(registry, file), "is shadowed by");
+  nnlab_registry_free(registry);
+}
+
+static void test_user_plugins_writable_by_others_are_refused(void **state) {
+  const char *file = *state;
+  g_chmod(file, 0757);
+  g_unsetenv("NNLAB_PLUGIN_PATH");
+  nnlab_registry *registry = nnlab_registry_new_default();
+  assert_contains(warning_for(registry, file),
+                  "refused: it is writable by every user");
+  assert_string_not_equal(relu_file(registry), file);
+  nnlab_registry_free(registry);
+}
+
 int main(void) {
+  data_home = g_dir_make_tmp("nnlab-data-XXXXXX", NULL);
+  g_setenv("XDG_DATA_HOME", data_home, TRUE);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_builtin_plugins_load_cleanly),
       cmocka_unit_test(test_text_file_named_so_is_skipped),
@@ -271,6 +356,17 @@ int main(void) {
       cmocka_unit_test(test_plugins_writable_by_others_are_refused),
       cmocka_unit_test(test_relative_plugin_path_entries_are_ignored),
       cmocka_unit_test(test_plugin_crashing_on_load_is_reported),
+      cmocka_unit_test(test_missing_user_plugin_dir_is_skipped_silently),
+      cmocka_unit_test_setup_teardown(test_user_plugins_come_after_plugin_path,
+                                      setup_user_plugin, teardown_user_plugin),
+      cmocka_unit_test_setup_teardown(
+          test_user_plugins_writable_by_others_are_refused, setup_user_plugin,
+          teardown_user_plugin),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int failed = cmocka_run_group_tests(tests, NULL, NULL);
+  g_autofree char *nnlab_dir = g_build_filename(data_home, "nnlab", NULL);
+  g_rmdir(nnlab_dir);
+  g_rmdir(data_home);
+  g_free(data_home);
+  return failed;
 }

@@ -18,7 +18,8 @@
  *
  * Build it with
  *   cc -shared -fPIC $(pkg-config --cflags nnlab) square.c -o square.so
- * and put its directory in NNLAB_PLUGIN_PATH.
+ * and copy it to ~/.local/share/nnlab/plugins/, or put its directory in
+ * NNLAB_PLUGIN_PATH.
  *
  * Rules: plugins return status codes; they never print, abort or exit, and
  * they keep no global mutable state (the host may call them from several

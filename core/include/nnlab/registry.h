@@ -11,8 +11,11 @@ typedef struct nnlab_registry nnlab_registry;
  * shadowed one with the reason. */
 typedef struct nnlab_plugin nnlab_plugin;
 
-/* Scans $NNLAB_PLUGIN_PATH (colon-separated) first, then the built-in
- * plugin directories. Never fails: problems become warnings. */
+/* Scans $NNLAB_PLUGIN_PATH (colon-separated) first, then the per-user
+ * directory $XDG_DATA_HOME/nnlab/plugins (~/.local/share/nnlab/plugins by
+ * default; plugins directly in it, skipped silently while it does not
+ * exist), then the built-in plugin directories. Never fails: problems
+ * become warnings. */
 NNLAB_API nnlab_registry *nnlab_registry_new_default(void);
 /* Scans exactly the given NULL-terminated list of directories, in order;
  * an entry that is a file is loaded as one plugin. */
