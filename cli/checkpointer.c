@@ -1,6 +1,5 @@
 #include "checkpointer.h"
 
-#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -37,13 +36,7 @@ gboolean checkpointer_init(checkpointer *c, const nnlab_run *run,
   c->directory = g_build_filename(out_dir, "checkpoints", NULL);
   remove_stale_temporaries(out_dir);
   remove_stale_temporaries(c->directory);
-  if (every && (g_mkdir_with_parents(c->directory, 0777) != 0 ||
-                g_access(c->directory, W_OK) != 0)) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s: %s", c->directory,
-                g_strerror(errno));
-    return FALSE;
-  }
-  return TRUE;
+  return !every || nnlab_make_output_directory(c->directory, error);
 }
 
 void checkpointer_clear(checkpointer *c) {

@@ -1,12 +1,9 @@
 /* nnlab compare: run every candidate of a comparison spec on every seed,
  * then print the table and write results.h5, summary.csv and plots. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <glib/gstdio.h>
 
 #include "commands.h"
 #include "compare_output.h"
@@ -109,13 +106,14 @@ static char *default_out_dir(const char *spec_path) {
   return g_build_filename("runs", base, NULL);
 }
 
+/* The directory, and results.h5 and summary.csv in it as new or regular
+ * files, before any run (plots are checked as they are written). */
 static gboolean prepare_out_dir(const char *out_dir, GError **error) {
-  if (g_mkdir_with_parents(out_dir, 0777) == 0 && g_access(out_dir, W_OK) == 0)
-    return TRUE;
-  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO,
-              "%s: cannot write the output directory: %s", out_dir,
-              g_strerror(errno));
-  return FALSE;
+  g_autofree char *results = g_build_filename(out_dir, "results.h5", NULL);
+  g_autofree char *summary = g_build_filename(out_dir, "summary.csv", NULL);
+  return nnlab_make_output_directory(out_dir, error) &&
+         nnlab_check_output_file(results, error) &&
+         nnlab_check_output_file(summary, error);
 }
 
 /* results.h5 and summary.csv (errors are fatal), then the plots (a

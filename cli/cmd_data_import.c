@@ -13,9 +13,23 @@ static gboolean same_file(const char *input, const char *output) {
          a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* Before any reading: the output must be a new file or a regular file
+ * other than the inputs (never a device, FIFO, socket or directory). */
 static gboolean check_output(const char *output, const char *const *inputs) {
   if (!output) {
     fprintf(stderr, "nnlab: error: no output file; give -o FILE.h5\n");
+    return FALSE;
+  }
+  /* HDF5 needs a file it can seek in, so stdout cannot take it. */
+  if (strcmp(output, "-") == 0) {
+    fprintf(stderr,
+            "nnlab: error: -o -: a dataset is an HDF5 file and cannot be "
+            "written to stdout; give -o FILE.h5\n");
+    return FALSE;
+  }
+  g_autoptr(GError) error = NULL;
+  if (!nnlab_check_output_file(output, &error)) {
+    report_error(error);
     return FALSE;
   }
   for (size_t i = 0; inputs[i]; i++) {

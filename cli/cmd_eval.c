@@ -8,11 +8,37 @@
 #include "model_loading.h"
 #include "progress.h"
 
+/* The split's row indices point into the data the model was trained on:
+ * in data whose rows were shuffled or edited they pick other examples, so
+ * a different digest is an error, or with allow_changed a warning. */
+static gboolean check_same_data(const nnlab_model_file *f,
+                                const nnlab_dataset *data,
+                                const char *data_path, const char *split_name,
+                                gboolean allow_changed, GError **error) {
+  if (!f->data_digest) return TRUE;
+  g_autofree char *digest = nnlab_dataset_digest(data);
+  if (strcmp(digest, f->data_digest) == 0) return TRUE;
+  g_autofree char *what = g_strdup_printf(
+      "%s is not the data the model was trained on (digest %.12s; the model "
+      "recorded %.12s): its --split %s rows pick other examples",
+      data_path, digest, f->data_digest, split_name);
+  if (allow_changed) {
+    fprintf(stderr, "nnlab: warning: %s (--allow-changed-data)\n", what);
+    return TRUE;
+  }
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+              "%s; score all rows with --split all, or these rows anyway "
+              "with --allow-changed-data",
+              what);
+  return FALSE;
+}
+
 /* The rows of data that make up split_name, as the model recorded them. */
 static nnlab_dataset *select_split(const nnlab_model_file *f,
                                    const nnlab_dataset *data,
                                    const char *data_path,
-                                   const char *split_name, GError **error) {
+                                   const char *split_name,
+                                   gboolean allow_changed, GError **error) {
   if (strcmp(split_name, "all") == 0) {
     g_autofree size_t *all = g_new(size_t, data->n_rows);
     for (size_t i = 0; i < data->n_rows; i++) all[i] = i;
@@ -31,6 +57,8 @@ static nnlab_dataset *select_split(const nnlab_model_file *f,
                 f->data_path, split_name);
     return NULL;
   }
+  if (!check_same_data(f, data, data_path, split_name, allow_changed, error))
+    return NULL;
   const nnlab_split *s = &f->split;
   const size_t *rows = strcmp(split_name, "train") == 0 ? s->train
                        : strcmp(split_name, "val") == 0 ? s->val
@@ -51,11 +79,16 @@ static nnlab_dataset *select_split(const nnlab_model_file *f,
 int cmd_eval(int argc, char **argv) {
   g_autofree char *split = NULL;
   gboolean json = FALSE, strict_versions = FALSE, verbose = FALSE;
+  gboolean allow_changed = FALSE;
   GOptionEntry entries[] = {
       {"split", 0, 0, G_OPTION_ARG_STRING, &split,
        "Rows to score: train, val, test or all (default: test when the "
        "model holds test rows out, else all)",
        "SPLIT"},
+      {"allow-changed-data", 0, 0, G_OPTION_ARG_NONE, &allow_changed,
+       "Score the recorded split rows even if the data's digest differs from "
+       "the one the model recorded (a warning, not an error)",
+       NULL},
       {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
       {"strict-versions", 0, 0, G_OPTION_ARG_NONE, &strict_versions,
        "Refuse a model whose plugins are installed in another version", NULL},
@@ -69,7 +102,11 @@ int cmd_eval(int argc, char **argv) {
       context,
       "DATA.h5 defaults to the dataset the model was trained on. The split\n"
       "rows are the ones recorded in the model file, so --split test scores\n"
-      "exactly the rows training held out.\n");
+      "exactly the rows training held out. They are row numbers, so they\n"
+      "hold only for the same data: train, val and test are refused when the\n"
+      "data's digest (nnlab data info) differs from the one the model\n"
+      "recorded, e.g. after its rows were shuffled, unless\n"
+      "--allow-changed-data is given.\n");
   if (!parse_options(context, &argc, &argv)) return 2;
   if (argc < 2 || argc > 3) {
     fprintf(stderr, "nnlab: error: expected MODEL.h5 [DATA.h5] (try --help)\n");
@@ -105,7 +142,8 @@ int cmd_eval(int argc, char **argv) {
   const char *split_name = split ? split : (f->split.n_test ? "test" : "all");
   if (!(data = nnlab_dataset_load(data_path, &error)) && argc == 2)
     g_prefix_error(&error, "%s: the dataset it was trained on: ", argv[1]);
-  if (!data || !(part = select_split(f, data, data_path, split_name, &error))) {
+  if (!data || !(part = select_split(f, data, data_path, split_name,
+                                     allow_changed, &error))) {
     status = report_error(error);
     goto done;
   }

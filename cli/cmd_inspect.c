@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "inspect_report.h"
+#include "inspect_verify.h"
 #include "model_loading.h"
 #include "progress.h"
 
@@ -201,7 +202,12 @@ static void print_text(const inspect_report *r) {
 int cmd_inspect(int argc, char **argv) {
   g_autofree char *data_path = NULL;
   gboolean json = FALSE, strict_versions = FALSE, verbose = FALSE;
+  gboolean verify = FALSE;
   GOptionEntry entries[] = {
+      {"verify", 0, 0, G_OPTION_ARG_NONE, &verify,
+       "Check every array of a model file, checkpoint or dataset against its "
+       "checksum, and nothing else",
+       NULL},
       {"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path,
        "Run this dataset through the network to find dead and saturated "
        "hidden units",
@@ -213,7 +219,8 @@ int cmd_inspect(int argc, char **argv) {
        "Show HDF5's own error messages too", NULL},
       G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) context = g_option_context_new(
-      "CHECKPOINT|MODEL.h5 - what a model file or checkpoint holds");
+      "CHECKPOINT|MODEL.h5 - what a model file or checkpoint holds "
+      "(--verify: or DATA.h5)");
   g_option_context_add_main_entries(context, entries, NULL);
   g_option_context_set_description(
       context,
@@ -226,7 +233,12 @@ int cmd_inspect(int argc, char **argv) {
       "With --data, the dataset's rows go through the network (with the\n"
       "model's standardization) and each hidden layer reports its dead units\n"
       "(relu, leaky_relu: output <= 0 for every row) or its share of\n"
-      "saturated outputs (sigmoid, tanh). Hints point at likely problems.\n");
+      "saturated outputs (sigmoid, tanh). Hints point at likely problems.\n\n"
+      "With --verify, FILE may also be a dataset: every array is read and\n"
+      "compared with the CRC-32 checksum stored beside it, without loading\n"
+      "plugins. Each damaged array is listed; the exit status is 1 if any\n"
+      "is. A file written before nnlab stored checksums is read through\n"
+      "with a warning that it cannot be checked.\n");
   if (!parse_options(context, &argc, &argv)) return 2;
   if (argc != 2) {
     fprintf(stderr,
@@ -235,6 +247,11 @@ int cmd_inspect(int argc, char **argv) {
     return 2;
   }
   nnlab_show_hdf5_errors(verbose);
+  if (verify && data_path) {
+    fprintf(stderr, "nnlab: error: --verify checks FILE alone; drop --data\n");
+    return 2;
+  }
+  if (verify) return inspect_verify(argv[1], json);
   g_autoptr(GError) error = NULL;
   nnlab_registry *registry = open_registry(FALSE);
   nnlab_model_file *f =

@@ -9,11 +9,16 @@ static gboolean as_json = FALSE;
 static char *kind_filter = NULL;
 
 static double timeout_seconds = 10;
+static gboolean no_sweep = FALSE;
 
 static GOptionEntry entries[] = {
     {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON", NULL},
     {"timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout_seconds,
      "check: give up on a plugin after this many seconds (default 10)", "S"},
+    {"no-sweep", 0, 0, G_OPTION_ARG_NONE, &no_sweep,
+     "check: only the defaults, not settings spread over each "
+     "hyperparameter's range",
+     NULL},
     {"kind", 'k', 0, G_OPTION_ARG_STRING, &kind_filter,
      "Only plugins of this kind (activation, loss, optimizer)", "KIND"},
     G_OPTION_ENTRY_NULL};
@@ -45,8 +50,32 @@ static void list_json(const nnlab_registry *registry, gboolean has_kind,
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
+  json_builder_set_member_name(b, "skipped_directories");
+  json_builder_begin_array(b);
+  for (size_t i = 0; i < nnlab_registry_n_skipped_dirs(registry); i++) {
+    const char *reason = NULL;
+    const char *dir = nnlab_registry_skipped_dir(registry, i, &reason);
+    json_builder_begin_object(b);
+    json_add_string_member(b, "directory", dir);
+    json_add_string_member(b, "problem", reason);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
   json_builder_end_object(b);
   print_json(b);
+}
+
+/* Directories on the search path that were not searched: the registry's
+ * warnings are hidden here, so this is the one place they show. */
+static void list_skipped_dirs(const nnlab_registry *registry) {
+  size_t n = nnlab_registry_n_skipped_dirs(registry);
+  if (n == 0) return;
+  printf("\nDirectories not searched:\n");
+  for (size_t i = 0; i < n; i++) {
+    const char *reason = NULL;
+    const char *dir = nnlab_registry_skipped_dir(registry, i, &reason);
+    printf("  %s\n    %s\n", dir, reason);
+  }
 }
 
 static void list_text(const nnlab_registry *registry, gboolean has_kind,
@@ -66,14 +95,17 @@ static void list_text(const nnlab_registry *registry, gboolean has_kind,
            info->name, info->version, info->description, "",
            nnlab_plugin_get_path(p));
   }
-  if (broken == 0 || has_kind) return;
-  printf("\nNot loaded:\n");
-  for (size_t i = 0; i < nnlab_registry_count(registry); i++) {
-    const nnlab_plugin *p = nnlab_registry_get(registry, i);
-    if (!nnlab_plugin_get_info(p))
-      printf("  %s\n    %s\n", nnlab_plugin_get_path(p),
-             nnlab_plugin_get_problem(p));
+  if (broken > 0 && !has_kind) {
+    printf("\nNot loaded:\n");
+    for (size_t i = 0; i < nnlab_registry_count(registry); i++) {
+      const nnlab_plugin *p = nnlab_registry_get(registry, i);
+      if (!nnlab_plugin_get_info(p))
+        printf("  %s\n    %s\n", nnlab_plugin_get_path(p),
+               nnlab_plugin_get_problem(p));
+    }
   }
+  /* Any kind of plugin may be in a directory that was not searched. */
+  list_skipped_dirs(registry);
 }
 
 static void add_hparam_json(JsonBuilder *b, const nnlab_hparam *spec,
@@ -179,12 +211,15 @@ static void show_text(const nnlab_plugin *plugin) {
 
 /* nnlab plugins check: the battery in a child process. */
 static int check_plugin(const char *target) {
-  nnlab_check_report *report =
-      nnlab_plugin_check_isolated(target, timeout_seconds);
+  nnlab_check_report *report = nnlab_plugin_check_isolated_full(
+      target, timeout_seconds, no_sweep ? NNLAB_CHECK_NO_SWEEP : 0);
   if (as_json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     json_add_string_member(b, "plugin", report->plugin);
+    json_add_string_member(b, "setting", report->setting);
+    json_builder_set_member_name(b, "settings");
+    json_builder_add_int_value(b, (gint64)report->n_settings);
     json_builder_set_member_name(b, "passed");
     json_builder_add_boolean_value(b, report->passed);
     json_add_string_member(b, "failure", report->failure);
@@ -204,6 +239,11 @@ static int check_plugin(const char *target) {
     print_json(b);
   } else {
     printf("checking %s\n", report->plugin);
+    if (report->setting && strchr(report->setting, '('))
+      printf("  at %s%s\n", report->setting,
+             report->n_settings > 1 ? ", then across each hyperparameter's "
+                                      "range"
+                                    : "");
     size_t failed = 0;
     for (guint i = 0; i < report->checks->len; i++) {
       const nnlab_check *c = &g_array_index(report->checks, nnlab_check, i);
@@ -212,9 +252,14 @@ static int check_plugin(const char *target) {
              c->detail ? ": " : "", c->detail ? c->detail : "");
     }
     if (report->failure) printf("  FAIL  %s\n", report->failure);
-    printf("%s: %zu of %u checks failed%s\n",
+    printf("%s: %zu of %u checks failed%s",
            report->passed ? "passed" : "FAILED", failed, report->checks->len,
-           report->failure ? ", and the plugin did not finish" : "");
+           !report->failure          ? ""
+           : report->checks->len > 0 ? ", and the plugin did not finish"
+                                     : ": the checks did not run");
+    if (report->n_settings > 1)
+      printf(", %zu hyperparameter settings checked", report->n_settings);
+    printf("\n");
   }
   int status = report->passed ? 0 : 1;
   nnlab_check_report_free(report);
@@ -223,7 +268,7 @@ static int check_plugin(const char *target) {
 
 int cmd_plugins(int argc, char **argv) {
   g_autoptr(GOptionContext) context = g_option_context_new(
-      "[show NAME | check NAME|FILE.so] - list, show or test plugins");
+      "[show NAME | check SPEC|FILE.so] - list, show or test plugins");
   g_option_context_add_main_entries(context, entries, NULL);
   g_option_context_set_description(
       context,
@@ -234,7 +279,9 @@ int cmd_plugins(int argc, char **argv) {
       "plugin's kind\n(finite differences, extremes, determinism, in-place "
       "safety, an optimizer\non a quadratic) in a child process, so a plugin "
       "that crashes or hangs is\nreported, not fatal; exit status 1 when a "
-      "check fails.\n");
+      "check fails. It runs at the\ndefaults, then again at settings spread "
+      "over each hyperparameter's range\n(bounds, interior, log-spaced), one "
+      "at a time; 'check \"snake(a=0.5)\"' checks\nthat setting alone.\n");
   if (!parse_options(context, &argc, &argv)) return 2;
   nnlab_plugin_kind kind = 0;
   if (kind_filter && !nnlab_kind_from_name(kind_filter, &kind)) {
@@ -249,7 +296,7 @@ int cmd_plugins(int argc, char **argv) {
   if (((show || check) && argc != 3) || (!show && !check && argc != 1)) {
     fprintf(stderr,
             "nnlab: error: expected 'nnlab plugins', 'nnlab plugins show "
-            "NAME' or 'nnlab plugins check NAME|FILE.so' (try --help)\n");
+            "NAME' or 'nnlab plugins check SPEC|FILE.so' (try --help)\n");
     return 2;
   }
   if (check) return check_plugin(argv[2]);

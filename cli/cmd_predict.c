@@ -1,5 +1,6 @@
 /* nnlab predict: run a saved model on new inputs. */
 #include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
 #include "model_loading.h"
@@ -51,7 +52,7 @@ int cmd_predict(int argc, char **argv) {
   gboolean strict_versions = FALSE, verbose = FALSE;
   GOptionEntry entries[] = {
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
-       "Write the CSV here instead of stdout", "OUT.csv"},
+       "Write the CSV here instead of stdout ('-' is stdout)", "OUT.csv"},
       {"strict-versions", 0, 0, G_OPTION_ARG_NONE, &strict_versions,
        "Refuse a model whose plugins are installed in another version", NULL},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
@@ -75,6 +76,11 @@ int cmd_predict(int argc, char **argv) {
   }
   nnlab_show_hdf5_errors(verbose);
   g_autoptr(GError) error = NULL;
+  if (out_path && strcmp(out_path, "-") == 0)
+    g_clear_pointer(&out_path, g_free);
+  /* A device or a FIFO is refused before any work, not after it. */
+  if (out_path && !nnlab_check_output_file(out_path, &error))
+    return report_error(error);
   nnlab_registry *registry = open_registry(FALSE);
   nnlab_model_file *f =
       load_model_file(argv[1], registry, strict_versions, &error);
@@ -100,7 +106,8 @@ int cmd_predict(int argc, char **argv) {
   text = format_predictions(f, out, rows, k);
   if (!out_path) {
     fputs(text, stdout);
-  } else if (!g_file_set_contents(out_path, text, -1, &error)) {
+  } else if (!nnlab_replace_file_contents(out_path, text, strlen(text),
+                                          &error)) {
     status = report_error(error);
   }
 done:

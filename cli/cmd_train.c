@@ -1,10 +1,6 @@
 /* nnlab train: train a network from an INI config and save the model. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <glib/gstdio.h>
 
 #include "checkpointer.h"
 #include "commands.h"
@@ -127,14 +123,12 @@ static nnlab_run *start_run(const train_options *o, const char *config_path,
   return run;
 }
 
-/* The output directory must be writable before any time is spent. */
-static gboolean prepare_out_dir(const char *out_dir, GError **error) {
-  if (g_mkdir_with_parents(out_dir, 0777) == 0 && g_access(out_dir, W_OK) == 0)
-    return TRUE;
-  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO,
-              "%s: cannot write the output directory: %s", out_dir,
-              g_strerror(errno));
-  return FALSE;
+/* The output directory must be writable, and model.h5 in it a new or
+ * regular file, before any time is spent. */
+static gboolean prepare_out_dir(const char *out_dir, const char *model_path,
+                                GError **error) {
+  return nnlab_make_output_directory(out_dir, error) &&
+         nnlab_check_output_file(model_path, error);
 }
 
 int cmd_train(int argc, char **argv) {
@@ -209,7 +203,7 @@ int cmd_train(int argc, char **argv) {
                                         : default_out_dir(config_path);
   g_autofree char *model_path = g_build_filename(out_dir, "model.h5", NULL);
   nnlab_run *run = start_run(&o, config_path, registry, &config, &error);
-  if (!run || !prepare_out_dir(out_dir, &error) ||
+  if (!run || !prepare_out_dir(out_dir, model_path, &error) ||
       !run_lock_acquire(out_dir, &error) ||
       !checkpointer_init(&saver, run, out_dir, (size_t)o.checkpoint_every,
                          (size_t)o.keep, &error)) {

@@ -479,13 +479,85 @@ static void plot_trajectories(const nnlab_compare *c, const char *device,
 
 /* ---- All of them ------------------------------------------------------- */
 
+typedef enum plot_kind { PLOT_CURVES, PLOT_SWEEP, PLOT_TRAJECTORIES } plot_kind;
+
+/* One plot to draw onto the temporary file of an atomic replacement. */
+typedef struct plot_job {
+  const nnlab_compare *compare;
+  const char *device;
+  plot_kind kind;
+  nnlab_compare_metric metric; /* PLOT_CURVES */
+  gboolean drawn;              /* FALSE: there was nothing to plot */
+} plot_job;
+
+/* PLplot reports no write errors, so a file that does not end as its
+ * format ends (PNG's IEND chunk, SVG's closing tag) was cut short by a
+ * full disk or a file size limit. */
+static gboolean plot_complete(const char *path, const char *format) {
+  static const char png_end[] = {'I', 'E', 'N', 'D', '\xAE', 'B', '`', '\x82'};
+  char tail[16] = {0};
+  FILE *file = fopen(path, "rb");
+  size_t got = 0;
+  if (file && fseek(file, -(long)sizeof tail, SEEK_END) == 0)
+    got = fread(tail, 1, sizeof tail, file);
+  if (file) fclose(file);
+  if (got != sizeof tail) return FALSE;
+  if (strcmp(format, "svg") == 0)
+    return g_strstr_len(tail, sizeof tail, "</svg>") != NULL;
+  return memcmp(tail + sizeof tail - sizeof png_end, png_end, sizeof png_end) ==
+         0;
+}
+
+static gboolean draw_plot(const char *temporary_path, const void *data,
+                          GError **error) {
+  plot_job *job = (plot_job *)data;
+  const nnlab_compare *c = job->compare;
+  if (job->kind == PLOT_CURVES) {
+    job->drawn = plot_curves(c, job->device, temporary_path, job->metric);
+  } else if (job->kind == PLOT_SWEEP) {
+    job->drawn = plot_sweep(c, job->device, temporary_path);
+  } else {
+    plot_trajectories(c, job->device, temporary_path);
+    job->drawn = TRUE;
+  }
+  if (!job->drawn) {
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_NOT_FOUND,
+                        "nothing to plot");
+    return FALSE;
+  }
+  if (!plot_complete(temporary_path, c->plot_format)) {
+    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
+                        "the plot was cut short (a full disk or a file size "
+                        "limit?)");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Writes DIR/NAME.FORMAT, never over a device, FIFO or directory; adds it
+ * to written, or keeps the first error. */
+static void write_plot(plot_job job, const char *dir, const char *name,
+                       GPtrArray *written, GError **first_error) {
+  char *path = g_strdup_printf("%s/%s.%s", dir, name, job.compare->plot_format);
+  GError *error = NULL;
+  if (nnlab_replace_file(path, draw_plot, &job, &error)) {
+    g_ptr_array_add(written, path);
+    return;
+  }
+  /* A plot with nothing to show is skipped without a word. */
+  gboolean empty = !job.drawn && error->code == NNLAB_ERROR_NOT_FOUND;
+  if (!empty && !*first_error)
+    g_propagate_error(first_error, error);
+  else
+    g_error_free(error);
+  g_free(path);
+}
+
 gboolean compare_plots_write(const nnlab_compare *c, const char *dir,
                              GPtrArray *written, GError **error) {
   const char *device = NULL;
   if (!pick_device(c->plot_format, &device, error)) return FALSE;
-  char *path = NULL;
-#define PLOT_PATH(name) \
-  (path = g_strdup_printf("%s/%s.%s", dir, name, c->plot_format))
+  GError *first_error = NULL;
   nnlab_compare_metric curves[] = {NNLAB_COMPARE_TRAIN_LOSS,
                                    NNLAB_COMPARE_VAL_LOSS};
   for (size_t i = 0; i < G_N_ELEMENTS(curves); i++) {
@@ -493,24 +565,20 @@ gboolean compare_plots_write(const nnlab_compare *c, const char *dir,
                            ? nnlab_compare_metric_name(curves[i])
                            : "loss";
     if (i > 0 && c->kind != NNLAB_COMPARE_DATASET) break;
-    if (plot_curves(c, device, PLOT_PATH(name), curves[i]))
-      g_ptr_array_add(written, path);
-    else
-      g_free(path);
+    plot_job job = {c, device, PLOT_CURVES, curves[i], FALSE};
+    write_plot(job, dir, name, written, &first_error);
   }
   gboolean sweep = FALSE;
   for (size_t i = 0; i < c->n_candidates; i++)
     sweep |= c->candidates[i].n_lrs > 1;
   if (sweep) {
-    if (plot_sweep(c, device, PLOT_PATH("lr_sweep")))
-      g_ptr_array_add(written, path);
-    else
-      g_free(path);
+    plot_job job = {c, device, PLOT_SWEEP, 0, FALSE};
+    write_plot(job, dir, "lr_sweep", written, &first_error);
   }
   if (c->kind == NNLAB_COMPARE_FUNCTION_2D) {
-    plot_trajectories(c, device, PLOT_PATH("trajectories"));
-    g_ptr_array_add(written, path);
+    plot_job job = {c, device, PLOT_TRAJECTORIES, 0, FALSE};
+    write_plot(job, dir, "trajectories", written, &first_error);
   }
-#undef PLOT_PATH
-  return TRUE;
+  if (first_error) g_propagate_error(error, first_error);
+  return first_error == NULL;
 }

@@ -1,8 +1,10 @@
 /* nnlab: the command-line front end of the engine. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
+#include "stdout_stream.h"
 
 typedef struct command {
   const char *name;
@@ -57,7 +59,7 @@ static void print_usage(FILE *out) {
           "then in the\nbuilt-in directories.\n");
 }
 
-int main(int argc, char **argv) {
+static int run_command(int argc, char **argv) {
   if (argc < 2) {
     print_usage(stderr);
     return 2;
@@ -78,4 +80,15 @@ int main(int argc, char **argv) {
   fprintf(stderr, "nnlab: error: unknown command '%s' (try nnlab --help)\n",
           argv[1]);
   return 2;
+}
+
+int main(int argc, char **argv) {
+  /* Under a file size limit (ulimit -f) a write past it then fails with
+   * EFBIG, which every save reports as an error and cleans up after,
+   * instead of the signal killing nnlab mid-write. The library leaves
+   * signals alone (nnlab/files.h). */
+  signal(SIGXFSZ, SIG_IGN);
+  nnlab_install_crash_handler(); /* a crashing plugin is named */
+  stdout_stream_install();
+  return stdout_stream_close(run_command(argc, argv));
 }

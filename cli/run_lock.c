@@ -7,14 +7,22 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-gboolean run_lock_acquire(const char *out_dir, GError **error) {
-  g_autofree char *path = g_build_filename(out_dir, ".lock", NULL);
+/* nnlab writes its pid into the lock file, so it must be a new or regular
+ * file like any output, not a device or a FIFO (opening one would block or
+ * write into it). */
+static int open_lock_file(const char *path, GError **error) {
+  if (!nnlab_check_output_file(path, error)) return -1;
   int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  if (fd < 0)
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s: %s", path,
                 g_strerror(errno));
-    return FALSE;
-  }
+  return fd;
+}
+
+gboolean run_lock_acquire(const char *out_dir, GError **error) {
+  g_autofree char *path = g_build_filename(out_dir, ".lock", NULL);
+  int fd = open_lock_file(path, error);
+  if (fd < 0) return FALSE;
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char holder[32] = "";
     ssize_t n = pread(fd, holder, sizeof holder - 1, 0);

@@ -17,6 +17,7 @@
 #include <nnlab/hparams.h>
 
 #include "compare_internal.h"
+#include "plugin_call.h"
 
 #define PROGRESS_CHUNK 64 /* steps between progress updates */
 
@@ -272,8 +273,10 @@ void compare_run_function(nnlab_compare *c, size_t index) {
       break;
     }
     for (size_t i = 0; i < dim; i++) s.grads[i] = (float)s.g[i];
+    plugin_call_begin(optimizer.info, PLUGIN_PHASE_STEP, 0);
     nnlab_status status = optimizer.info->optimizer.step(
         s.params, s.grads, s.slots, dim, step, optimizer.hparams);
+    plugin_call_end();
     if (status != NNLAB_STATUS_OK && status != NNLAB_STATUS_NUMERIC) {
       stop_run(run, NNLAB_COMPARE_FAILED, step, nnlab_status_message(status));
       break;

@@ -7,6 +7,7 @@
 #include "compare_internal.h"
 #include "h5_arrays.h"
 #include "h5_attrs.h"
+#include "h5_memory_file.h"
 
 #define RESULTS_FORMAT "nnlab-compare"
 #define RESULTS_FORMAT_VERSION 1
@@ -233,21 +234,16 @@ static gboolean write_results(const char *path, const void *data,
   H5Pset_obj_track_times(fcpl, 0);
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-  hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+  /* Built in memory, so a full disk or a file size limit is an error, not
+   * a file HDF5 cannot close (h5_memory_file.h). */
+  hid_t file = h5_memory_file_create(fcpl, fapl, error);
   H5Pclose(fcpl);
   H5Pclose(fapl);
-  if (file < 0) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot create file");
-    return FALSE;
-  }
+  if (file < 0) return FALSE;
   gboolean ok = write_root(file, c, error) &&
                 write_candidates(file, c, error) &&
                 write_runs(file, c, error) && write_summary(file, c, error);
-  if (H5Fclose(file) < 0 && ok) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot close the file");
-    ok = FALSE;
-  }
-  return ok;
+  return h5_memory_file_close(file, ok, path, error);
 }
 
 gboolean nnlab_compare_save_results(const nnlab_compare *c, const char *path,
@@ -314,11 +310,7 @@ gboolean nnlab_compare_save_summary(const nnlab_compare *c, const char *path,
     g_string_append_printf(out, ",%zu,%zu,%zu\n", row->reached, row->wins,
                            row->paired);
   }
-  g_autoptr(GError) io_error = NULL;
-  gboolean ok =
-      g_file_set_contents(path, out->str, (gssize)out->len, &io_error);
+  gboolean ok = nnlab_replace_file_contents(path, out->str, out->len, error);
   g_string_free(out, TRUE);
-  if (!ok)
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s", io_error->message);
   return ok;
 }

@@ -4,9 +4,11 @@
 #include <math.h>
 #include <string.h>
 
+#include <nnlab/files.h>
 #include <nnlab/hparams.h>
 
 #include "compare_spec.h"
+#include "excerpt.h"
 #include "key_file_overrides.h"
 #include "suggest.h"
 
@@ -70,11 +72,13 @@ static gboolean read_seeds(const spec_reader *r, nnlab_compare *c,
       ok = spec_parse_count(item, G_MAXUINT64, &from);
       to = from;
     }
-    if (!ok)
+    if (!ok) {
+      g_autofree char *shown = nnlab_excerpt(raw);
       return spec_fail(r, "compare", "seeds", error,
                        "seeds: expected seeds like '1, 2, 3' or a range like "
                        "'1..5', got '%s'",
-                       raw);
+                       shown);
+    }
     for (guint64 s = from;; s++) {
       for (guint j = 0; j < seeds->len; j++)
         if (g_array_index(seeds, guint64, j) == s)
@@ -153,10 +157,11 @@ static gboolean check_sections(spec_state *s, GError **error) {
     g_autofree char *hint =
         nearest ? g_strdup_printf(" (did you mean [%s]?)", nearest)
                 : g_strdup("");
+    g_autofree char *shown = nnlab_excerpt(g);
     return spec_fail(&s->r, g, NULL, error,
                      "unknown section [%s]%s; expected [compare], [problem] "
                      "and [candidate NAME] sections",
-                     g, hint);
+                     shown, hint);
   }
   if (!g_key_file_has_group(s->r.file, "problem"))
     return spec_fail(&s->r, "problem", NULL, error,
@@ -185,8 +190,10 @@ static gboolean check_keys(const spec_reader *r, const char *section,
           "; an optimizer's hyperparameters go in its spec, e.g. "
           "optimizer = adam(lr=0.01, betas=(0.9, 0.99))");
     }
+    g_autofree char *key = nnlab_excerpt(keys[i]);
+    g_autofree char *shown_section = nnlab_excerpt(section);
     return spec_fail(r, section, keys[i], error, "unknown key '%s' in [%s]%s",
-                     keys[i], section, hint);
+                     key, shown_section, hint);
   }
   return TRUE;
 }
@@ -237,9 +244,11 @@ static gboolean read_compare(spec_state *s, nnlab_compare *c, GError **error) {
   c->std_band = band == 1;
   g_autofree char *target = spec_raw(r, "compare", "target");
   if (target) {
-    if (!spec_parse_number(target, &c->target))
+    if (!spec_parse_number(target, &c->target)) {
+      g_autofree char *shown = nnlab_excerpt(target);
       return spec_fail(r, "compare", "target", error,
-                       "target: expected a number, got '%s'", target);
+                       "target: expected a number, got '%s'", shown);
+    }
     c->has_target = TRUE;
   }
   return TRUE;
@@ -256,11 +265,12 @@ static gboolean read_metric(const spec_state *s, const nnlab_compare *c,
   if (!raw) return *out = fallback, TRUE;
   if (!nnlab_compare_metric_from_name(raw, out)) {
     g_autofree char *hint = nnlab_suggest_hint(raw, metric_names);
+    g_autofree char *shown = nnlab_excerpt(raw);
     return spec_fail(r, "compare", key, error,
                      "%s: unknown metric '%s'%s; expected train_loss, "
                      "train_accuracy, val_loss, val_accuracy, test_loss, "
                      "test_accuracy, epochs_to_target or seconds_to_target",
-                     key, raw, hint);
+                     key, shown, hint);
   }
   nnlab_compare_metric m = *out;
   gboolean timing = m == NNLAB_COMPARE_EPOCHS_TO_TARGET ||
@@ -374,9 +384,11 @@ static gboolean read_function(spec_state *s, nnlab_compare *c, GError **error) {
     g_auto(GStrv) parts = g_strsplit(start, ",", -1);
     if (g_strv_length(parts) != 2 ||
         !spec_parse_number(g_strstrip(parts[0]), &f->start[0]) ||
-        !spec_parse_number(g_strstrip(parts[1]), &f->start[1]))
+        !spec_parse_number(g_strstrip(parts[1]), &f->start[1])) {
+      g_autofree char *shown = nnlab_excerpt(start);
       return spec_fail(r, "problem", "start", error,
-                       "start: expected two numbers 'x, y', got '%s'", start);
+                       "start: expected two numbers 'x, y', got '%s'", shown);
+    }
   }
   compare_function_window(f, c->domain, c->minimum);
   compare_function_setup(f);
@@ -431,7 +443,8 @@ static gboolean read_dataset_problem(spec_state *s, nnlab_compare *c,
                        ? g_strdup(config)
                        : g_build_filename(dir, config, NULL);
   g_autoptr(GError) io_error = NULL;
-  if (!g_file_get_contents(s->config_path, &s->config_text, NULL, &io_error))
+  if (!nnlab_check_input_file(s->config_path, &io_error) ||
+      !g_file_get_contents(s->config_path, &s->config_text, NULL, &io_error))
     return spec_fail(r, "problem", "config", error, "config: %s",
                      io_error->message);
   c->kind = NNLAB_COMPARE_DATASET;
@@ -478,11 +491,13 @@ static gboolean read_optimizer_and_lr(const spec_state *s,
                                       GString *settings, GError **error) {
   const spec_reader *r = &s->r;
   g_autofree char *optimizer = spec_raw(r, group, "optimizer");
-  if (!optimizer && c->kind != NNLAB_COMPARE_DATASET)
+  if (!optimizer && c->kind != NNLAB_COMPARE_DATASET) {
+    g_autofree char *shown = nnlab_excerpt(group);
     return spec_fail(r, group, NULL, error,
                      "[%s]: missing key 'optimizer' (e.g. optimizer = "
                      "adam(lr=0.01))",
-                     group);
+                     shown);
+  }
   if (optimizer) {
     if (!nnlab_component_resolve(s->registry, NNLAB_KIND_OPTIMIZER, optimizer,
                                  &plan->optimizer, error))
@@ -491,12 +506,14 @@ static gboolean read_optimizer_and_lr(const spec_state *s,
   }
   g_autofree char *lr = spec_raw(r, group, "lr");
   if (!lr) return TRUE;
-  if (!parse_grid(lr, grid))
+  if (!parse_grid(lr, grid)) {
+    g_autofree char *shown = nnlab_excerpt(lr);
     return spec_fail(r, group, "lr", error,
                      "lr: expected a learning rate above 0, a list of them "
                      "('0.001, 0.01, 0.1') or logspace(FROM, TO, COUNT) with "
                      "FROM and TO above 0 and COUNT from 2 to %d; got '%s'",
-                     MAX_GRID, lr);
+                     MAX_GRID, shown);
+  }
   append_setting(settings, "lr", lr);
   for (guint i = 0; plan->optimizer.info && i < grid->len; i++) {
     g_autofree char *text = spec_format_lr(g_array_index(grid, double, i));
@@ -535,10 +552,12 @@ static gboolean read_axes(const spec_state *s, nnlab_compare *c, size_t index,
                                 "no data; use [problem] noise)"
                               : "");
     guint64 batch = 0;
-    if (!spec_parse_count(value, 1u << 24, &batch) || batch == 0)
+    if (!spec_parse_count(value, 1u << 24, &batch) || batch == 0) {
+      g_autofree char *shown = nnlab_excerpt(value);
       return spec_fail(r, group, key, error,
                        "batch_size: expected a positive integer, got '%s'",
-                       value);
+                       shown);
+    }
     c->priv->batch_sizes[index] = (size_t)batch;
   }
   return TRUE;
@@ -554,9 +573,11 @@ static gboolean read_candidate(spec_state *s, nnlab_compare *c, size_t index,
     return spec_fail(r, group, NULL, error,
                      "[candidate] needs a name: [candidate NAME]");
   for (size_t i = 0; i < index; i++)
-    if (strcmp(c->candidates[i].name, cand->name) == 0)
+    if (strcmp(c->candidates[i].name, cand->name) == 0) {
+      g_autofree char *shown = nnlab_excerpt(cand->name);
       return spec_fail(r, group, NULL, error, "candidate '%s' appears twice",
-                       cand->name);
+                       shown);
+    }
   gboolean dataset = c->kind == NNLAB_COMPARE_DATASET;
   plan->sets = g_ptr_array_new_with_free_func(g_free);
   plan->keys = g_ptr_array_new_with_free_func(g_free);
@@ -620,8 +641,9 @@ static gboolean read_spec(spec_state *s, nnlab_compare *c, GError **error) {
   g_ptr_array_add(names, NULL);
   g_autofree char *hint =
       nnlab_suggest_hint(baseline, (const char *const *)names->pdata);
+  g_autofree char *shown = nnlab_excerpt(baseline);
   return spec_fail(&s->r, "compare", "baseline", error,
-                   "baseline: no candidate named '%s'%s", baseline, hint);
+                   "baseline: no candidate named '%s'%s", shown, hint);
 }
 
 nnlab_compare *nnlab_compare_load(const char *path,
@@ -630,6 +652,7 @@ nnlab_compare *nnlab_compare_load(const char *path,
                                   GError **error) {
   g_autofree char *text = NULL;
   g_autoptr(GError) io_error = NULL;
+  if (!nnlab_check_input_file(path, error)) return NULL;
   if (!g_file_get_contents(path, &text, NULL, &io_error)) {
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s", io_error->message);
     return NULL;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "compare_spec.h"
+#include "excerpt.h"
 #include "suggest.h"
 
 /* ---- Locations -------------------------------------------------------- */
@@ -33,8 +34,10 @@ int spec_line_of(const char *text, const char *section, const char *key) {
 char *spec_where(const spec_reader *r, const char *section, const char *key) {
   if (key) {
     g_autofree char *full = g_strdup_printf("%s.%s", section, key);
-    if (g_hash_table_contains(r->overridden, full))
-      return g_strdup_printf("--set %s", full);
+    if (g_hash_table_contains(r->overridden, full)) {
+      g_autofree char *shown = nnlab_excerpt(full);
+      return g_strdup_printf("--set %s", shown);
+    }
   }
   int line = spec_line_of(r->text, section, key);
   if (!line && key) line = spec_line_of(r->text, section, NULL);
@@ -91,9 +94,11 @@ gboolean spec_get_double(const spec_reader *r, const char *section,
                          double max, double *out, GError **error) {
   g_autofree char *raw = spec_raw(r, section, key);
   if (!raw) return *out = fallback, TRUE;
-  if (!spec_parse_number(raw, out))
+  if (!spec_parse_number(raw, out)) {
+    g_autofree char *shown = nnlab_excerpt(raw);
     return spec_fail(r, section, key, error, "%s: expected a number, got '%s'",
-                     key, raw);
+                     key, shown);
+  }
   if (*out < min || *out > max)
     return spec_fail(r, section, key, error,
                      "%s: %g is outside the range [%g, %g]", key, *out, min,
@@ -106,11 +111,13 @@ gboolean spec_get_count(const spec_reader *r, const char *section,
                         guint64 max, guint64 *out, GError **error) {
   g_autofree char *raw = spec_raw(r, section, key);
   if (!raw) return *out = fallback, TRUE;
-  if (!spec_parse_count(raw, max, out) || *out < min)
+  if (!spec_parse_count(raw, max, out) || *out < min) {
+    g_autofree char *shown = nnlab_excerpt(raw);
     return spec_fail(r, section, key, error,
                      "%s: expected an integer from %" G_GUINT64_FORMAT
                      " to %" G_GUINT64_FORMAT ", got '%s'",
-                     key, min, max, raw);
+                     key, min, max, shown);
+  }
   return TRUE;
 }
 
@@ -123,8 +130,9 @@ gboolean spec_get_choice(const spec_reader *r, const char *section,
     if (strcmp(raw, choices[i]) == 0) return *out = i, TRUE;
   g_autofree char *hint = nnlab_suggest_hint(raw, choices);
   g_autofree char *valid = g_strjoinv(", ", (char **)choices);
+  g_autofree char *shown = nnlab_excerpt(raw);
   return spec_fail(r, section, key, error, "%s: unknown '%s'%s; expected %s",
-                   key, raw, hint, valid);
+                   key, shown, hint, valid);
 }
 
 /* "1, 2, 3", "1..5" or a mix: distinct seeds in the order given. */

@@ -3,6 +3,8 @@
 #include <nnlab/component.h>
 #include <nnlab/hparams.h>
 
+#include "excerpt.h"
+
 /* Splits text at commas outside parentheses; NULL if brackets are
  * unbalanced. */
 static GPtrArray *split_top_level(const char *text) {
@@ -35,18 +37,20 @@ gboolean nnlab_component_apply(nnlab_component *component,
   const nnlab_plugin_info *info = component->info;
   g_autoptr(GPtrArray) parts = split_top_level(assignments);
   if (!parts) {
+    g_autofree char *shown = nnlab_excerpt(assignments);
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                 "%s '%s': unbalanced brackets in '%s'",
-                nnlab_kind_name(info->kind), info->name, assignments);
+                nnlab_kind_name(info->kind), info->name, shown);
     return FALSE;
   }
   for (guint i = 0; i < parts->len; i++) {
     const char *part = g_ptr_array_index(parts, i);
     const char *equals = strchr(part, '=');
     if (!equals) {
+      g_autofree char *shown = nnlab_excerpt(part);
       g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                   "%s '%s': expected key=value, got '%s'",
-                  nnlab_kind_name(info->kind), info->name, part);
+                  nnlab_kind_name(info->kind), info->name, shown);
       return FALSE;
     }
     g_autofree char *key = g_strstrip(g_strndup(part, (gsize)(equals - part)));
@@ -65,8 +69,9 @@ gboolean nnlab_component_resolve(const nnlab_registry *registry,
   if (open) {
     size_t len = strlen(text);
     if (text[len - 1] != ')') {
+      g_autofree char *shown = nnlab_excerpt(spec);
       g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
-                  "'%s': expected NAME or NAME(key=value, ...)", spec);
+                  "'%s': expected NAME or NAME(key=value, ...)", shown);
       return FALSE;
     }
     text[len - 1] = '\0';

@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include <nnlab/config.h>
+#include <nnlab/files.h>
 #include <nnlab/hparams.h>
 
+#include "excerpt.h"
 #include "key_file_overrides.h"
 #include "suggest.h"
 
@@ -35,6 +37,14 @@ static const char *const training_keys[] = {"epochs",
                                             "rule",
                                             NULL};
 static const char *const layer_keys[] = {"weights", "bias", NULL};
+
+/* Caps on what a config may build, so that a typo (or a hostile config)
+ * is a quick error rather than minutes of setup and an allocation of tens
+ * of gigabytes. The layer and unit caps match what model files hold
+ * (model_file_load.c: 4096 layers with the output layer, 2^24 units). */
+#define MAX_HIDDEN_LAYERS 4095
+#define MAX_UNITS (1u << 24)
+#define MAX_PARAMETERS (1u << 28) /* 1 GiB of float32 weights */
 static const char *const section_names[] = {"data",      "model",   "training",
                                             "optimizer", "layer.N", NULL};
 
@@ -72,8 +82,10 @@ static int line_of(const reader *r, const char *section, const char *key) {
 static char *where(const reader *r, const char *section, const char *key) {
   if (key) {
     g_autofree char *full = g_strdup_printf("%s.%s", section, key);
-    if (g_hash_table_contains(r->overridden, full))
-      return g_strdup_printf("--set %s", full);
+    if (g_hash_table_contains(r->overridden, full)) {
+      g_autofree char *shown = nnlab_excerpt(full);
+      return g_strdup_printf("--set %s", shown);
+    }
   }
   int line = line_of(r, section, key);
   return line ? g_strdup_printf("%s:%d", r->path, line) : g_strdup(r->path);
@@ -117,8 +129,10 @@ static gboolean check_keys(const reader *r, const char *section,
   for (size_t i = 0; keys && keys[i]; i++) {
     if (g_strv_contains(known, keys[i])) continue;
     g_autofree char *hint = nnlab_suggest_hint(keys[i], known);
+    g_autofree char *key = nnlab_excerpt(keys[i]);
+    g_autofree char *shown_section = nnlab_excerpt(section);
     return fail_at(r, section, keys[i], error, "unknown key '%s' in [%s]%s",
-                   keys[i], section, hint);
+                   key, shown_section, hint);
   }
   return TRUE;
 }
@@ -139,7 +153,8 @@ static gboolean check_sections(const reader *r, GError **error) {
       ok = check_keys(r, name, layer_keys, error);
     else if (strcmp(name, "optimizer") != 0) {
       g_autofree char *hint = nnlab_suggest_hint(name, section_names);
-      return fail_at(r, name, NULL, error, "unknown section [%s]%s", name,
+      g_autofree char *shown = nnlab_excerpt(name);
+      return fail_at(r, name, NULL, error, "unknown section [%s]%s", shown,
                      hint);
     }
     if (!ok) return FALSE;
@@ -213,9 +228,11 @@ static gboolean get_double(const reader *r, const char *section,
   char *end = NULL;
   errno = 0;
   double v = g_ascii_strtod(raw, &end);
-  if (!*raw || *end || errno || !isfinite(v))
+  if (!*raw || *end || errno || !isfinite(v)) {
+    g_autofree char *shown = nnlab_excerpt(raw);
     return fail_at(r, section, key, error, "%s: expected a number, got '%s'",
-                   key, raw);
+                   key, shown);
+  }
   if (v < min || v > max)
     return fail_at(r, section, key, error,
                    "%s: %g is outside the range [%g, %g]", key, v, min, max);
@@ -231,11 +248,13 @@ static gboolean get_count(const reader *r, const char *section, const char *key,
   char *end = NULL;
   errno = 0;
   guint64 v = g_ascii_strtoull(raw, &end, 10);
-  if (!*raw || *end || errno || raw[0] == '-' || v > max)
+  if (!*raw || *end || errno || raw[0] == '-' || v > max) {
+    g_autofree char *shown = nnlab_excerpt(raw);
     return fail_at(r, section, key, error,
                    "%s: expected an integer from 0 to %" G_GUINT64_FORMAT
                    ", got '%s'",
-                   key, max, raw);
+                   key, max, shown);
+  }
   *out = v;
   return TRUE;
 }
@@ -259,8 +278,9 @@ static gboolean get_bool(const reader *r, const char *section, const char *key,
   if (!g_ascii_strcasecmp(raw, "false") || !strcmp(raw, "0") ||
       !g_ascii_strcasecmp(raw, "no"))
     return *out = FALSE, TRUE;
+  g_autofree char *shown = nnlab_excerpt(raw);
   return fail_at(r, section, key, error, "%s: expected true or false, got '%s'",
-                 key, raw);
+                 key, shown);
 }
 
 /* Splits at commas outside brackets: "8:relu, elu(alpha=1)" style lists. */
@@ -323,6 +343,26 @@ static gboolean read_data(const reader *r, nnlab_run_config *c,
   return TRUE;
 }
 
+/* Whether layers of units[0..n_layers) fed n_inputs values hold at most
+ * MAX_PARAMETERS weights and biases (the sum stops once past the cap, so
+ * it cannot overflow). */
+static gboolean parameters_fit(size_t n_inputs, const size_t *units,
+                               size_t n_layers) {
+  guint64 total = 0, fan_in = n_inputs;
+  for (size_t i = 0; i < n_layers && total <= MAX_PARAMETERS; i++) {
+    total += (fan_in + 1) * units[i];
+    fan_in = units[i];
+  }
+  return total <= MAX_PARAMETERS;
+}
+
+static gboolean fail_parameters(const reader *r, GError **error) {
+  return fail_at(r, "model", "hidden", error,
+                 "hidden: the network would have more than %u parameters "
+                 "(1 GiB of float32 weights), the limit",
+                 MAX_PARAMETERS);
+}
+
 static gboolean read_model(const reader *r, const nnlab_registry *registry,
                            nnlab_run_config *c, GError **error) {
   g_autofree char *hidden = NULL, *activation = NULL, *output = NULL,
@@ -335,13 +375,19 @@ static gboolean read_model(const reader *r, const nnlab_registry *registry,
       !get_size(r, "model", "outputs", 0, &c->n_outputs, error) ||
       !get_double(r, "model", "init_scale", 0.1, 0, 1e6, &c->init_scale, error))
     return FALSE;
-  if (!nnlab_init_scheme_from_name(init, &c->init))
+  if (!nnlab_init_scheme_from_name(init, &c->init)) {
+    g_autofree char *shown = nnlab_excerpt(init);
     return fail_at(r, "model", "init", error,
                    "init: unknown scheme '%s'; expected zeros, uniform, "
                    "normal, xavier_uniform, xavier_normal, he_uniform or "
                    "he_normal",
-                   init);
+                   shown);
+  }
   g_autoptr(GPtrArray) sizes = split_list(hidden);
+  if (sizes->len > MAX_HIDDEN_LAYERS)
+    return fail_at(r, "model", "hidden", error,
+                   "hidden: %u hidden layers, more than the limit of %d",
+                   sizes->len, MAX_HIDDEN_LAYERS);
   g_autoptr(GPtrArray) specs = split_list(activation);
   c->n_hidden = sizes->len;
   c->hidden_units = g_new0(size_t, MAX(c->n_hidden, 1));
@@ -355,17 +401,26 @@ static gboolean read_model(const reader *r, const nnlab_registry *registry,
     const char *size = g_ptr_array_index(sizes, i);
     char *end = NULL;
     guint64 units = g_ascii_strtoull(size, &end, 10);
-    if (*end || units == 0 || units > (1u << 24))
+    g_autofree char *shown = nnlab_excerpt(size);
+    if (*end || units == 0 || size[0] == '-')
       return fail_at(r, "model", "hidden", error,
                      "hidden: expected a comma-separated list of positive "
                      "layer sizes, got '%s'",
-                     size);
+                     shown);
+    if (units > MAX_UNITS)
+      return fail_at(r, "model", "hidden", error,
+                     "hidden: layer %zu has %s units, more than the limit "
+                     "of %u",
+                     i + 1, shown, MAX_UNITS);
     c->hidden_units[i] = (size_t)units;
     const char *spec = g_ptr_array_index(specs, specs->len == 1 ? 0 : i);
     if (!resolve(r, registry, NNLAB_KIND_ACTIVATION, "model", "activation",
                  spec, &c->hidden_activations[i], error))
       return FALSE;
   }
+  /* The hidden layers alone, before the data gives the input width. */
+  if (!parameters_fit(0, c->hidden_units, c->n_hidden))
+    return fail_parameters(r, error);
   return resolve(r, registry, NNLAB_KIND_ACTIVATION, "model",
                  "output_activation", output, &c->output_activation, error);
 }
@@ -375,11 +430,13 @@ static gboolean read_schedule(const reader *r, nnlab_schedule_config *s,
   g_autofree char *kind = NULL;
   if (!get_string(r, "training", "schedule", "constant", &kind, error))
     return FALSE;
-  if (!nnlab_schedule_kind_from_name(kind, &s->kind))
+  if (!nnlab_schedule_kind_from_name(kind, &s->kind)) {
+    g_autofree char *shown = nnlab_excerpt(kind);
     return fail_at(r, "training", "schedule", error,
                    "schedule: unknown '%s'; expected constant, step, "
                    "exponential, cosine or plateau",
-                   kind);
+                   shown);
+  }
   return get_size(r, "training", "step_size", 10, &s->step_size, error) &&
          get_double(r, "training", "gamma", 0.1, 0, 1, &s->gamma, error) &&
          get_size(r, "training", "warmup_epochs", 0, &s->warmup_epochs,
@@ -418,9 +475,11 @@ static gboolean read_training(const reader *r, const nnlab_registry *registry,
     return FALSE;
   if (strcmp(rule, "perceptron") == 0)
     c->perceptron_rule = TRUE;
-  else if (strcmp(rule, "gradient") != 0)
+  else if (strcmp(rule, "gradient") != 0) {
+    g_autofree char *shown = nnlab_excerpt(rule);
     return fail_at(r, "training", "rule", error,
-                   "rule: expected gradient or perceptron, got '%s'", rule);
+                   "rule: expected gradient or perceptron, got '%s'", shown);
+  }
   if (t->early_stopping_patience && c->split.val_fraction == 0)
     return fail_at(r, "training", "early_stopping_patience", error,
                    "early stopping needs validation data: set "
@@ -467,9 +526,11 @@ static gboolean parse_floats(const reader *r, const char *section,
       char *cell = g_strstrip(cells[j]), *end = NULL;
       if (!*cell) continue;
       double v = g_ascii_strtod(cell, &end);
-      if (*end || !isfinite(v))
+      if (*end || !isfinite(v)) {
+        g_autofree char *shown = nnlab_excerpt(cell);
         return fail_at(r, section, key, error,
-                       "%s: '%s' is not a finite number", key, cell);
+                       "%s: '%s' is not a finite number", key, shown);
+      }
       if (count < expected) values[count] = (float)v;
       count++;
     }
@@ -488,11 +549,13 @@ static gboolean check_layer_sections(const reader *r, const nnlab_run_config *c,
   g_auto(GStrv) groups = g_key_file_get_groups(r->file, NULL);
   for (size_t i = 0; groups[i]; i++) {
     size_t index;
-    if (is_layer_section(groups[i], &index) && index > c->n_hidden + 1)
+    if (is_layer_section(groups[i], &index) && index > c->n_hidden + 1) {
+      g_autofree char *shown = nnlab_excerpt(groups[i]);
       return fail_at(r, groups[i], NULL, error,
                      "[%s]: the model has %zu layers (hidden layers, then "
                      "the output layer)",
-                     groups[i], c->n_hidden + 1);
+                     shown, c->n_hidden + 1);
+    }
   }
   return TRUE;
 }
@@ -547,6 +610,7 @@ nnlab_run_config *nnlab_run_config_load(const char *path,
                                         GError **error) {
   g_autofree char *text = NULL;
   g_autoptr(GError) io_error = NULL;
+  if (!nnlab_check_input_file(path, error)) return NULL;
   if (!g_file_get_contents(path, &text, NULL, &io_error)) {
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s", io_error->message);
     return NULL;
@@ -578,6 +642,14 @@ nnlab_model *nnlab_run_config_build_model(const nnlab_run_config *c,
   }
   units[c->n_hidden] = n_outputs;
   activations[c->n_hidden] = c->output_activation;
+  g_autoptr(GKeyFile) file = g_key_file_new();
+  g_key_file_load_from_data(file, c->text, (gsize)-1, G_KEY_FILE_NONE, NULL);
+  g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
+  reader r = {file, c->path, c->text, none};
+  if (!parameters_fit(n_inputs, units, n_layers)) {
+    fail_parameters(&r, error);
+    return NULL;
+  }
   nnlab_model *model = nnlab_model_new_from_components(
       n_inputs, units, activations, n_layers, error);
   if (!model) return NULL;
@@ -585,10 +657,6 @@ nnlab_model *nnlab_run_config_build_model(const nnlab_run_config *c,
   nnlab_rng_seed(&rng, c->seed);
   nnlab_model_init(model, c->init, c->init_scale, &rng);
   /* Hand-set weights from [layer.N]. */
-  g_autoptr(GKeyFile) file = g_key_file_new();
-  g_key_file_load_from_data(file, c->text, (gsize)-1, G_KEY_FILE_NONE, NULL);
-  g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
-  reader r = {file, c->path, c->text, none};
   size_t fan_in = n_inputs;
   for (size_t l = 0; l < n_layers; l++) {
     g_autofree char *section = g_strdup_printf("layer.%zu", l + 1);

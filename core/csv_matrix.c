@@ -4,6 +4,7 @@
 #include <nnlab/dataset.h>
 
 #include "dataset_csv_reader.h"
+#include "excerpt.h"
 
 static gboolean parse_number(const char *cell, float *out) {
   char *end = NULL;
@@ -51,9 +52,10 @@ float *nnlab_csv_read_matrix(const char *path, char delimiter,
     }
     for (size_t j = 0; j < n_cells; j++) {
       if (!parse_number(cells[j], &v)) {
+        g_autofree char *shown = nnlab_excerpt(cells[j]);
         g_set_error(&local, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                     "%s:%zu, column %zu: '%s' is not a finite number", path,
-                    line, j + 1, cells[j]);
+                    line, j + 1, shown);
         ok = FALSE;
         break;
       }

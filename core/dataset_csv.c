@@ -6,6 +6,7 @@
 
 #include "dataset_csv_reader.h"
 #include "dataset_internal.h"
+#include "excerpt.h"
 #include "suggest.h"
 
 typedef struct csv_import {
@@ -37,7 +38,8 @@ static gboolean parse_number(const char *text, double *value) {
 /* " (NAME)" when the file has a header, for error messages. */
 static char *column_label(const csv_import *import, size_t column) {
   if (!import->header) return g_strdup_printf("column %zu", column + 1);
-  return g_strdup_printf("column %zu (%s)", column + 1, import->header[column]);
+  g_autofree char *name = nnlab_excerpt(import->header[column]);
+  return g_strdup_printf("column %zu (%s)", column + 1, name);
 }
 
 static gboolean fail_at(const csv_import *import, size_t column, GError **error,
@@ -85,17 +87,18 @@ static gboolean resolve_column(const csv_import *import, const char *spec,
     *column = (size_t)(index < 0 ? index + n : index);
     return TRUE;
   }
+  g_autofree char *shown = nnlab_excerpt(spec);
   if (!import->header) {
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_NOT_FOUND,
                 "%s: target column '%s' is a name, but the file has no header "
                 "(give a column index)",
-                import->path, spec);
+                import->path, shown);
     return FALSE;
   }
   g_autofree char *hint =
       nnlab_suggest_hint(spec, (const char *const *)import->header);
   g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_NOT_FOUND,
-              "%s: no column named '%s' in the header%s", import->path, spec,
+              "%s: no column named '%s' in the header%s", import->path, shown,
               hint);
   return FALSE;
 }
@@ -119,9 +122,9 @@ static gboolean resolve_targets(csv_import *import, GError **error) {
     size_t column = 0;
     if (!resolve_column(import, specs[i], &column, error)) return FALSE;
     if (import->is_target[column]) {
+      g_autofree char *shown = nnlab_excerpt(specs[i]);
       g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
-                  "%s: target column '%s' is given twice", import->path,
-                  specs[i]);
+                  "%s: target column '%s' is given twice", import->path, shown);
       return FALSE;
     }
     import->is_target[column] = TRUE;
@@ -139,9 +142,11 @@ static gboolean resolve_targets(csv_import *import, GError **error) {
 
 static gboolean check_label(csv_import *import, size_t column, double value,
                             const char *text, GError **error) {
-  if (value < 0 || value != floor(value))
+  if (value < 0 || value != floor(value)) {
+    g_autofree char *shown = nnlab_excerpt(text);
     return fail_at(import, column, error,
-                   "class label '%s' is not an integer >= 0", text);
+                   "class label '%s' is not an integer >= 0", shown);
+  }
   const char *const *names = import->options->class_names;
   size_t limit =
       names ? g_strv_length((char **)names) : NNLAB_DATASET_MAX_CLASSES;
@@ -182,14 +187,15 @@ static gboolean add_row(csv_import *import, char **cells, size_t n_cells,
     double value = 0.0;
     if (cells[j][0] == '\0')
       return fail_at(import, j, error, "empty cell, expected a number");
-    if (!parse_number(cells[j], &value))
-      return fail_at(import, j, error, "'%s' is not a number", cells[j]);
-    if (!isfinite(value))
-      return fail_at(import, j, error, "'%s' is not a finite number", cells[j]);
+    gboolean number = parse_number(cells[j], &value);
     float single = (float)value;
-    if (!isfinite(single))
-      return fail_at(import, j, error, "'%s' is outside the float32 range",
-                     cells[j]);
+    if (!number || !isfinite(single)) {
+      g_autofree char *shown = nnlab_excerpt(cells[j]);
+      return fail_at(import, j, error, "'%s' %s", shown,
+                     !number            ? "is not a number"
+                     : !isfinite(value) ? "is not a finite number"
+                                        : "is outside the float32 range");
+    }
     if (import->task == NNLAB_TASK_CLASSIFICATION && import->is_target[j] &&
         !check_label(import, j, value, cells[j], error))
       return FALSE;

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <nnlab/files.h>
+
 #include "dataset_gzip.h"
 
 #define READ_BUFFER_SIZE 65536
@@ -19,6 +21,7 @@ struct csv_reader {
 };
 
 csv_reader *csv_reader_open(const char *path, char delimiter, GError **error) {
+  if (!nnlab_check_input_file(path, error)) return NULL;
   gzFile file = gzopen(path, "rb");
   if (!file) {
     int saved = errno;

@@ -7,6 +7,7 @@
 #include "atomic_file.h"
 #include "h5_memory_file.h"
 #include "h5_attrs.h"
+#include "h5_checksum.h"
 #include "dataset_internal.h"
 
 #define CHUNK_ELEMENTS 65536 /* 256 KiB of float32 per chunk */
@@ -56,8 +57,9 @@ static gboolean check_contents(const nnlab_dataset *d, GError **error) {
          names_match(d->class_names, d->n_classes, "class names", error);
 }
 
-/* A chunked, shuffled, deflated array without timestamps (so the same data
- * gives the same bytes). Returns the open dataset, or -1. */
+/* A chunked, shuffled, deflated array with its checksum, without
+ * timestamps (so the same data gives the same bytes). Returns the open
+ * dataset, or -1. */
 static hid_t write_array(hid_t file, const char *name, hid_t file_type,
                          hid_t memory_type, int rank, size_t n_rows,
                          size_t n_columns, const void *data, GError **error) {
@@ -74,7 +76,9 @@ static hid_t write_array(hid_t file, const char *name, hid_t file_type,
     array = H5Dcreate2(file, name, file_type, space, H5P_DEFAULT, dcpl,
                        H5P_DEFAULT);
   if (array >= 0 &&
-      H5Dwrite(array, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+      (H5Dwrite(array, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 ||
+       !h5_checksum_attach(array, memory_type, data, n_rows * n_columns,
+                           NULL))) {
     H5Dclose(array);
     array = -1;
   }
@@ -97,6 +101,7 @@ static gboolean write_root_attributes(hid_t file, const nnlab_dataset *d,
   if (!h5_attr_write_string(file, "format", DATASET_FORMAT_NAME, error) ||
       !h5_attr_write_int(file, "format_version", DATASET_FORMAT_VERSION,
                          error) ||
+      !h5_checksums_declare(file, error) ||
       !h5_attr_write_string(file, "task", nnlab_task_name(d->task), error) ||
       (d->source && !h5_attr_write_string(file, "source", d->source, error)))
     return FALSE;

@@ -6,6 +6,8 @@
 
 #include <glib/gstdio.h>
 
+#include <nnlab/files.h>
+
 #include "dataset_gzip.h"
 #include "dataset_internal.h"
 
@@ -57,6 +59,7 @@ static const char *magic_kind(uint32_t magic) {
 
 static gboolean open_idx(idx_file *idx, uint32_t expected_magic,
                          GError **error) {
+  if (!nnlab_check_input_file(idx->path, error)) return FALSE;
   idx->file = gzopen(idx->path, "rb");
   if (!idx->file) {
     int saved = errno;

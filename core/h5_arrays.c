@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "h5_checksum.h"
+
 gboolean h5_write_array(hid_t parent, const char *name, hid_t memory_type,
                         int rank, const hsize_t *dims, const void *data,
                         GError **error) {
@@ -15,8 +17,11 @@ gboolean h5_write_array(hid_t parent, const char *name, hid_t memory_type,
   hid_t set = space >= 0 ? H5Dcreate2(parent, name, file_type, space,
                                       H5P_DEFAULT, dcpl, H5P_DEFAULT)
                          : -1;
-  gboolean ok = set >= 0 && H5Dwrite(set, memory_type, H5S_ALL, H5S_ALL,
-                                     H5P_DEFAULT, data) >= 0;
+  hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+  gboolean ok =
+      set >= 0 && n >= 0 &&
+      H5Dwrite(set, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 &&
+      h5_checksum_attach(set, memory_type, data, (size_t)n, NULL);
   if (set >= 0) H5Dclose(set);
   H5Pclose(dcpl);
   if (space >= 0) H5Sclose(space);
@@ -124,14 +129,17 @@ gboolean h5_read_array(hid_t parent, const char *name, const char *file,
                        const hsize_t *dims, void *data, GError **error) {
   hid_t set = open_dataset(parent, name, file, group_path, error);
   if (set < 0) return FALSE;
+  g_autofree char *path = g_strdup_printf("%s/%s", group_path, name);
   gboolean ok = check_array(set, name, file, group_path, rank, dims, error);
   if (ok &&
       H5Dread(set, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
-                "%s: %s/%s: cannot read (corrupt file?)", file, group_path,
-                name);
+                "%s: %s: cannot read (the file is damaged)", file, path);
     ok = FALSE;
   }
+  size_t n = 1;
+  for (int i = 0; i < rank; i++) n *= (size_t)dims[i];
+  ok = ok && h5_checksum_verify(set, file, path, memory_type, data, n, error);
   H5Dclose(set);
   return ok;
 }

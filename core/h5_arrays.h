@@ -6,15 +6,17 @@
 
 #include <nnlab/common.h>
 
-/* Writes a contiguous array of rank 1 or 2 (dims[1] ignored for rank 1).
- * memory_type: H5T_NATIVE_FLOAT, H5T_NATIVE_DOUBLE, H5T_NATIVE_UINT64... */
+/* Writes a contiguous array of rank 1 or 2 (dims[1] ignored for rank 1)
+ * with its checksum (h5_checksum.h). memory_type: H5T_NATIVE_FLOAT,
+ * H5T_NATIVE_DOUBLE, H5T_NATIVE_UINT64... */
 gboolean h5_write_array(hid_t parent, const char *name, hid_t memory_type,
                         int rank, const hsize_t *dims, const void *data,
                         GError **error);
 
 /* Reads a dataset that must have exactly the given rank and dims into
- * data (converting from any numeric type). Errors name file:/path and say
- * what shape was expected and found. */
+ * data (converting from any numeric type) and checks its checksum. Errors
+ * name file:/path and say what shape was expected and found, or that the
+ * values are damaged. */
 gboolean h5_read_array(hid_t parent, const char *name, const char *file,
                        const char *group_path, hid_t memory_type, int rank,
                        const hsize_t *dims, void *data, GError **error);

@@ -1,9 +1,6 @@
 #include "h5_memory_file.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
-
+#include "atomic_file.h"
 #include "h5_superblock.h"
 
 /* Memory grows in steps of this many bytes while the file is built. */
@@ -20,26 +17,6 @@ hid_t h5_memory_file_create(hid_t fcpl, hid_t fapl, GError **error) {
     g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
                         "cannot create an HDF5 file in memory");
   return file;
-}
-
-static gboolean write_all(const char *path, const char *bytes, size_t size,
-                          GError **error) {
-  int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-  int saved = fd < 0 ? errno : 0;
-  for (size_t done = 0; fd >= 0 && !saved && done < size;) {
-    ssize_t n = write(fd, bytes + done, size - done);
-    if (n > 0)
-      done += (size_t)n;
-    else if (n < 0 && errno != EINTR)
-      saved = errno;
-    else if (n == 0)
-      saved = EIO;
-  }
-  if (fd >= 0 && close(fd) != 0 && !saved) saved = errno;
-  if (saved)
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot write: %s",
-                g_strerror(saved));
-  return !saved;
 }
 
 gboolean h5_memory_file_close(hid_t file, gboolean ok, const char *path,
@@ -62,7 +39,7 @@ gboolean h5_memory_file_close(hid_t file, gboolean ok, const char *path,
   }
   if (ok) {
     h5_superblock_fix_checksum((uint8_t *)image, (size_t)size);
-    ok = write_all(path, image, (size_t)size, error);
+    ok = atomic_file_write_all(path, image, (size_t)size, error);
   }
   g_free(image);
   return ok;

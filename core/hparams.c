@@ -5,6 +5,7 @@
 
 #include <nnlab/hparams.h>
 
+#include "excerpt.h"
 #include "hparams_internal.h"
 #include "suggest.h"
 
@@ -177,9 +178,11 @@ static gboolean fail_range(const nnlab_plugin_info *info,
                            const nnlab_hparam *spec, const char *text,
                            GError **error) {
   g_autofree char *range = nnlab_hparam_format_range(spec);
+  g_autofree char *shown = nnlab_excerpt(text);
   g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_RANGE,
               "hyperparameter '%s' of %s '%s': %s is outside its range %s",
-              spec->name, nnlab_kind_name(info->kind), info->name, text, range);
+              spec->name, nnlab_kind_name(info->kind), info->name, shown,
+              range);
   return FALSE;
 }
 
@@ -196,8 +199,9 @@ gboolean nnlab_hparams_set(const nnlab_plugin_info *info, nnlab_value *values,
     g_autofree char *valid = info->n_hparams
                                  ? g_strjoinv(", ", (char **)names->pdata)
                                  : g_strdup("none");
+    g_autofree char *shown = nnlab_excerpt(key);
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_NOT_FOUND,
-                "unknown hyperparameter '%s' for %s '%s'%s; valid: %s", key,
+                "unknown hyperparameter '%s' for %s '%s'%s; valid: %s", shown,
                 nnlab_kind_name(info->kind), info->name, hint, valid);
     return FALSE;
   }
@@ -246,10 +250,11 @@ gboolean nnlab_hparams_set(const nnlab_plugin_info *info, nnlab_value *values,
             ? g_strdup("a pair of numbers like 0.9,0.999")
             : g_strdup_printf("a finite %s",
                               nnlab_hparam_type_name(spec->type));
+    g_autofree char *shown = nnlab_excerpt(trimmed);
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                 "hyperparameter '%s' of %s '%s': expected %s, got '%s'",
                 spec->name, nnlab_kind_name(info->kind), info->name, expected,
-                trimmed);
+                shown);
     return FALSE;
   }
   values[index] = parsed;

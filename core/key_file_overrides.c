@@ -4,6 +4,8 @@
 
 #include <nnlab/common.h>
 
+#include "excerpt.h"
+
 /* What GKeyFile accepts as a section or key name (it ignores others with
  * a critical warning): no brackets, no '=' in keys, no control
  * characters, no spaces around keys. */
@@ -16,6 +18,20 @@ static gboolean is_name(const char *name, gboolean key) {
   return TRUE;
 }
 
+/* GKeyFile's parse errors quote the offending line whole ("Key file
+ * contains line “...” which is not a key-value pair"): the quote is cut
+ * to an excerpt, the rest of the message kept. */
+static char *bounded_quote(const char *message) {
+  const char *open = strstr(message, "“");
+  const char *close = open ? g_strrstr(open, "”") : NULL;
+  if (!close) return nnlab_excerpt_chars(message, 4 * NNLAB_EXCERPT_CHARS);
+  const char *inner = open + strlen("“");
+  g_autofree char *quoted = g_strndup(inner, (gsize)(close - inner));
+  g_autofree char *shown = nnlab_excerpt(quoted);
+  return g_strdup_printf("%.*s“%s%s", (int)(open - message), message, shown,
+                         close);
+}
+
 static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
                                 const char *example, GHashTable *overridden,
                                 GError **error) {
@@ -24,8 +40,9 @@ static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
     const char *equals = strchr(item, '=');
     const char *dot = strchr(item, '.');
     if (!equals || !dot || dot > equals || dot == item || dot + 1 == equals) {
+      g_autofree char *shown = nnlab_excerpt(item);
       g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
-                  "--set %s: expected section.key=value, e.g. %s", item,
+                  "--set %s: expected section.key=value, e.g. %s", shown,
                   example);
       return FALSE;
     }
@@ -39,7 +56,8 @@ static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
                                          : NULL;
     if (problem) {
       g_autofree char *valid = g_utf8_make_valid(item, -1);
-      g_autofree char *shown = g_strescape(valid, NULL); /* one line */
+      g_autofree char *escaped = g_strescape(valid, NULL); /* one line */
+      g_autofree char *shown = nnlab_excerpt(escaped);
       g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "--set %s: %s",
                   shown, problem);
       return FALSE;
@@ -59,8 +77,9 @@ GKeyFile *key_file_load_with_overrides(const char *text, const char *path,
   g_autoptr(GError) parse_error = NULL;
   if (!g_key_file_load_from_data(file, text, (gsize)-1,
                                  G_KEY_FILE_KEEP_COMMENTS, &parse_error)) {
+    g_autofree char *message = bounded_quote(parse_error->message);
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s", path,
-                parse_error->message);
+                message);
     return NULL;
   }
   g_autoptr(GHashTable) set =

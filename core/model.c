@@ -5,8 +5,10 @@
 #include <nnlab/model.h>
 
 #include "alloc.h"
+#include "divergence.h"
 #include "flat_vector.h"
 #include "gemm.h"
+#include "plugin_call.h"
 
 /* Rows per batch when predicting, to bound workspace memory. */
 #define PREDICT_BATCH_ROWS 512
@@ -352,30 +354,56 @@ static gboolean plugin_failed(const nnlab_component *activation,
   return FALSE;
 }
 
-const float *nnlab_model_forward(nnlab_model *model, const float *x,
-                                 size_t rows, GError **error) {
+/* The forward pass; with origin (a replay, see divergence.c) it stops at
+ * the first non-finite value and records where it came from. */
+static const float *forward_pass(nnlab_model *model, const float *x,
+                                 size_t rows, nonfinite_origin *origin,
+                                 GError **error) {
   if (!ensure_capacity(model, rows, error)) return NULL;
+  if (origin && !origin_check_arithmetic(origin, "input batch", 0, x,
+                                         rows * model->n_inputs))
+    return NULL;
   const float *input = x;
   for (size_t l = 0; l < model->n_layers; l++) {
     const dense_layer *layer = &model->layers[l];
     const float *w = model->params + layer->weight_offset;
     const float *b = model->params + layer->bias_offset;
     float *z = model->pre[l];
+    size_t n = rows * layer->units;
     /* z = input * W + b, rows x units */
     for (size_t r = 0; r < rows; r++)
       nnlab_copy_floats(z + r * layer->units, b, layer->units);
     nnlab_gemm_nn(rows, layer->units, layer->fan_in, input, w, 1.0f, z);
-    const nnlab_activation_ops *ops = &layer->activation.info->activation;
-    nnlab_status status = ops->forward(z, model->post[l], rows, layer->units,
-                                       layer->activation.hparams);
+    if (origin &&
+        !origin_check_arithmetic(origin, "matrix product", l + 1, z, n))
+      return NULL;
+    const nnlab_plugin_info *plugin = layer->activation.info;
+    plugin_call_begin(plugin, PLUGIN_PHASE_FORWARD, l + 1);
+    nnlab_status status = plugin->activation.forward(
+        z, model->post[l], rows, layer->units, layer->activation.hparams);
+    plugin_call_end();
     if (status != NNLAB_STATUS_OK) {
       plugin_failed(&layer->activation, "forward", l, status, error);
       return NULL;
     }
+    if (origin && !origin_check_plugin(origin, plugin, PLUGIN_PHASE_FORWARD,
+                                       l + 1, z, model->post[l], n))
+      return NULL;
     input = model->post[l];
   }
   model->rows = rows;
   return input;
+}
+
+const float *nnlab_model_forward(nnlab_model *model, const float *x,
+                                 size_t rows, GError **error) {
+  return forward_pass(model, x, rows, NULL, error);
+}
+
+const float *model_forward_traced(nnlab_model *model, const float *x,
+                                  size_t rows, nonfinite_origin *origin,
+                                  GError **error) {
+  return forward_pass(model, x, rows, origin, error);
 }
 
 /* sums[j] = x[0][j] + x[1][j] + ... in that order (x: rows x cols), kept
@@ -396,33 +424,67 @@ static void column_sums(const float *x, size_t rows, size_t cols, float *sums) {
   }
 }
 
-gboolean nnlab_model_backward(nnlab_model *model, const float *x,
-                              const float *doutput, GError **error) {
+/* The checks of a replayed backward pass after layer l's gradients: the
+ * weight and bias gradients, then what goes down to the layer below. */
+static gboolean gradients_finite(const nnlab_model *model, size_t l,
+                                 size_t rows, nonfinite_origin *origin) {
+  const dense_layer *layer = &model->layers[l];
+  return origin_check_arithmetic(origin, "weight gradient", l + 1,
+                                 model->grads + layer->weight_offset,
+                                 layer->fan_in * layer->units + layer->units) &&
+         (l == 0 ||
+          origin_check_arithmetic(origin, "input gradient", l + 1,
+                                  model->delta_in, rows * layer->fan_in));
+}
+
+static gboolean backward_pass(nnlab_model *model, const float *x,
+                              const float *doutput, nonfinite_origin *origin,
+                              GError **error) {
   size_t rows = model->rows;
   const float *upstream = doutput; /* dL/d(post) of the current layer */
   for (size_t l = model->n_layers; l-- > 0;) {
     const dense_layer *layer = &model->layers[l];
     const float *input = l ? model->post[l - 1] : x;
     float *dz = model->delta_out;
-    const nnlab_activation_ops *ops = &layer->activation.info->activation;
-    nnlab_status status =
-        ops->backward(model->pre[l], model->post[l], upstream, dz, rows,
-                      layer->units, layer->activation.hparams);
+    const nnlab_plugin_info *plugin = layer->activation.info;
+    plugin_call_begin(plugin, PLUGIN_PHASE_BACKWARD, l + 1);
+    nnlab_status status = plugin->activation.backward(
+        model->pre[l], model->post[l], upstream, dz, rows, layer->units,
+        layer->activation.hparams);
+    plugin_call_end();
     if (status != NNLAB_STATUS_OK)
       return plugin_failed(&layer->activation, "backward", l, status, error);
+    if (origin &&
+        !origin_check_plugin(origin, plugin, PLUGIN_PHASE_BACKWARD, l + 1,
+                             model->pre[l], dz, rows * layer->units))
+      return FALSE;
     /* dW = input^T * dz (fan_in x units); db = column sums of dz. */
     nnlab_gemm_tn(layer->fan_in, layer->units, rows, input, dz, 0.0f,
                   model->grads + layer->weight_offset);
     column_sums(dz, rows, layer->units, model->grads + layer->bias_offset);
-    if (l == 0) break;
     /* d(input) = dz * W^T (rows x fan_in) */
-    nnlab_gemm_nt(rows, layer->fan_in, layer->units, dz,
-                  model->params + layer->weight_offset, 0.0f, model->delta_in);
+    if (l > 0)
+      nnlab_gemm_nt(rows, layer->fan_in, layer->units, dz,
+                    model->params + layer->weight_offset, 0.0f,
+                    model->delta_in);
+    if (origin && !gradients_finite(model, l, rows, origin)) return FALSE;
+    if (l == 0) break;
     /* The next layer down reads delta_in and writes its dz over the
      * now-consumed delta_out. */
     upstream = model->delta_in;
   }
   return TRUE;
+}
+
+gboolean nnlab_model_backward(nnlab_model *model, const float *x,
+                              const float *doutput, GError **error) {
+  return backward_pass(model, x, doutput, NULL, error);
+}
+
+gboolean model_backward_traced(nnlab_model *model, const float *x,
+                               const float *doutput, nonfinite_origin *origin,
+                               GError **error) {
+  return backward_pass(model, x, doutput, origin, error);
 }
 
 gboolean nnlab_model_predict(nnlab_model *model, const float *x, size_t rows,

@@ -1,10 +1,13 @@
 #include <string.h>
 
+#include <nnlab/files.h>
 #include <nnlab/model_file.h>
 
 #include "h5_attrs.h"
 #include "alloc.h"
 #include "h5_arrays.h"
+#include "h5_checksum.h"
+#include "engine_warning.h"
 #include "model_file_history.h"
 
 #define MAX_LAYERS 4096
@@ -15,6 +18,7 @@ typedef struct loader {
   const nnlab_registry *registry;
   hid_t file;
   GPtrArray *warnings;
+  gboolean checksums; /* the file declares them (h5_checksum.h) */
 } loader;
 
 static void close_group(hid_t *group) {
@@ -83,7 +87,9 @@ static gboolean read_header(loader *ld, nnlab_model_file *f, GError **error) {
                    "written by a newer nnlab (format version %lld; this "
                    "nnlab %s reads up to %d)",
                    version, nnlab_version(), NNLAB_MODEL_FORMAT_VERSION);
-  if (!h5_attr_read_string(ld->file, "task", "/", &task, error)) return FALSE;
+  if (!h5_checksums_declared(ld->file, ld->path, &ld->checksums, error) ||
+      !h5_attr_read_string(ld->file, "task", "/", &task, error))
+    return FALSE;
   if (g_strcmp0(task, "classification") == 0)
     f->task = NNLAB_TASK_CLASSIFICATION;
   else if (g_strcmp0(task, "regression") == 0)
@@ -389,17 +395,32 @@ static gboolean read_checkpoint(loader *ld, nnlab_model_file *f,
   return TRUE;
 }
 
+/* An older file loads, but nothing can tell whether its values are
+ * intact: said once, with how to add checksums. */
+static void warn_unchecked(const char *path, const nnlab_model_file *f) {
+  if (f->checkpoint)
+    engine_warn(
+        "%s: its arrays carry no checksums (written by an older "
+        "nnlab), so damage to them goes undetected; to add them, "
+        "save it again: nnlab train --resume %s --epochs %zu",
+        path, path, f->checkpoint->state.epochs_done);
+  else
+    engine_warn(
+        "%s: its arrays carry no checksums (written by an older "
+        "nnlab), so damage to them goes undetected; train it again "
+        "to add them",
+        path);
+}
+
 nnlab_model_file *nnlab_model_file_load(const char *path,
                                         const nnlab_registry *registry,
                                         GError **error) {
-  if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_NOT_FOUND, "%s: no such file",
-                path);
-    return NULL;
-  }
+  /* A FIFO or a device would block or be read as data: refused first. */
+  if (!nnlab_check_input_file(path, error)) return NULL;
   h5_silence silence;
   h5_silence_errors(&silence);
-  loader ld = {path, registry, -1, g_ptr_array_new_with_free_func(g_free)};
+  loader ld = {path, registry, -1, g_ptr_array_new_with_free_func(g_free),
+               FALSE};
   nnlab_model_file *f = g_new0(nnlab_model_file, 1);
   gboolean ok = FALSE;
   if (H5Fis_hdf5(path) <= 0) {
@@ -422,6 +443,7 @@ nnlab_model_file *nnlab_model_file_load(const char *path,
     nnlab_model_file_free(f);
     return NULL;
   }
+  if (!ld.checksums) warn_unchecked(path, f);
   return f;
 }
 

@@ -5,6 +5,7 @@
 #include "atomic_file.h"
 #include "h5_attrs.h"
 #include "h5_arrays.h"
+#include "h5_checksum.h"
 #include "h5_memory_file.h"
 #include "model_file_history.h"
 
@@ -196,6 +197,7 @@ static gboolean write_root(hid_t root, const nnlab_model_file *f,
       h5_attr_write_string(root, "format", NNLAB_MODEL_FORMAT, error) &&
       h5_attr_write_int(root, "format_version", NNLAB_MODEL_FORMAT_VERSION,
                         error) &&
+      h5_checksums_declare(root, error) &&
       h5_attr_write_string(root, "nnlab_version", nnlab_version(), error) &&
       h5_attr_write_string(root, "created", created, error) &&
       h5_attr_write_string(root, "task", nnlab_task_name(f->task), error) &&

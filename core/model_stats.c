@@ -4,6 +4,7 @@
 #include <nnlab/model_stats.h>
 
 #include "gemm.h"
+#include "plugin_call.h"
 
 /* Rows per forward batch in nnlab_model_unit_health. */
 #define HEALTH_BATCH_ROWS 512
@@ -131,8 +132,10 @@ nnlab_unit_health *nnlab_model_unit_health(nnlab_model *model, const float *x,
         memcpy(z + r * units, b, units * sizeof(float));
       nnlab_gemm_nn(n, units, fan_in, input,
                     nnlab_model_layer_weights(model, l), 1.0f, z);
+      plugin_call_begin(activation->info, PLUGIN_PHASE_FORWARD, l + 1);
       nnlab_status status = activation->info->activation.forward(
           z, y, n, units, activation->hparams);
+      plugin_call_end();
       if (status != NNLAB_STATUS_OK) {
         g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_PLUGIN,
                     "layer %zu: activation '%s' forward failed: %s", l + 1,

@@ -1,5 +1,7 @@
 #include <string.h>
 
+#include <nnlab/component.h>
+#include <nnlab/hparams.h>
 #include <nnlab/plugin_check.h>
 
 #include "plugin_check_battery.h"
@@ -32,6 +34,7 @@ void nnlab_check_report_free(nnlab_check_report *report) {
   g_array_unref(report->checks);
   g_free(report->plugin);
   g_free(report->failure);
+  g_free(report->setting);
   g_free(report);
 }
 
@@ -48,7 +51,11 @@ static void result_into_report(check_sink *sink, const char *name,
 void nnlab_plugin_check_run(const nnlab_plugin_info *info,
                             nnlab_check_report *report) {
   check_sink sink = {begin_nothing, result_into_report, report};
-  plugin_check_battery(info, &sink);
+  g_autofree nnlab_value *defaults = nnlab_hparams_new_defaults(info);
+  nnlab_component component = {info, defaults};
+  g_free(report->setting);
+  report->setting = nnlab_component_format(&component);
+  report->n_settings = plugin_check_battery(info, NULL, TRUE, &sink);
 }
 
 /* ---- The parent's side. ------------------------------------------------- */
@@ -65,6 +72,9 @@ static void parse_line(nnlab_check_report *report, char *line, char **running,
   } else if (strcmp(kind, "LOADERROR") == 0) {
     report->failure = g_strdup_printf("cannot load: %s", rest);
     report->passed = FALSE;
+  } else if (strcmp(kind, "ERROR") == 0) {
+    report->failure = g_strdup(rest);
+    report->passed = FALSE;
   } else if (strcmp(kind, "BEGIN") == 0) {
     g_free(*running);
     *running = g_strdup(rest);
@@ -73,6 +83,11 @@ static void parse_line(nnlab_check_report *report, char *line, char **running,
     add_check(report, parts[0], kind[0] == 'P',
               parts[1] && parts[1][0] ? parts[1] : NULL);
     g_clear_pointer(running, g_free);
+  } else if (strcmp(kind, "SETTING") == 0) {
+    g_free(report->setting);
+    report->setting = g_strdup(rest);
+  } else if (strcmp(kind, "SETTINGS") == 0) {
+    report->n_settings = (size_t)g_ascii_strtoull(rest, NULL, 10);
   } else if (strcmp(kind, "END") == 0) {
     *ended = TRUE;
   }
@@ -91,10 +106,19 @@ static void read_check_line(char *line, void *data) {
 
 nnlab_check_report *nnlab_plugin_check_isolated(const char *target,
                                                 double timeout_seconds) {
+  return nnlab_plugin_check_isolated_full(target, timeout_seconds, 0);
+}
+
+nnlab_check_report *nnlab_plugin_check_isolated_full(const char *target,
+                                                     double timeout_seconds,
+                                                     nnlab_check_flags flags) {
+  g_return_val_if_fail(target != NULL, NULL);
   nnlab_check_report *report = report_new();
   report->plugin = g_strdup(target);
   g_autofree char *scanner = nnlab_plugin_scanner_path();
-  const char *argv[] = {scanner, "--check", target, NULL};
+  const char *argv[] = {scanner, "--check", target,
+                        flags & NNLAB_CHECK_NO_SWEEP ? "--no-sweep" : NULL,
+                        NULL};
   check_reader reader = {report, NULL, FALSE};
   subprocess_outcome outcome;
   g_autoptr(GError) error = NULL;

@@ -1,5 +1,12 @@
+/* The battery of nnlab plugins check at one hyperparameter setting: for
+ * activations, finite outputs over -1000..1000, determinism, backward
+ * against finite differences, in-place and elementwise claims; for losses
+ * the same on predictions and targets; for optimizers, steps on a
+ * quadratic bowl and splitting the vector into chunks. A failure's detail
+ * says where: the input x, the derivatives compared, forward or backward. */
 #include "plugin_check_battery.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -14,12 +21,6 @@ static const float sweep[COLS] = {-1000, -30,   -5,   -1.3f, -0.37f, -1e-3f,
 /* Points away from the usual kinks (0, +-1) for finite differences. */
 static const float smooth[COLS] = {-4.1f, -2.9f, -1.7f, -0.83f, -0.41f, -0.13f,
                                    0.13f, 0.41f, 0.83f, 1.7f,   2.9f,   4.1f};
-
-static gboolean finite_all(const float *v, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite(v[i])) return FALSE;
-  return TRUE;
-}
 
 static void fill_rows(float *x, const float *row) {
   for (size_t r = 0; r < ROWS; r++)
@@ -38,7 +39,7 @@ static gboolean report(check_sink *sink, const char *name, gboolean passed,
   return passed;
 }
 
-static void check_hparams(const nnlab_plugin_info *info, check_sink *sink) {
+void plugin_check_hparam_text(const nnlab_plugin_info *info, check_sink *sink) {
   const char *name = "hyperparameter defaults print and parse back";
   sink->begin(sink, name);
   g_autofree nnlab_value *values = nnlab_hparams_new_defaults(info);
@@ -55,6 +56,36 @@ static void check_hparams(const nnlab_plugin_info *info, check_sink *sink) {
   report(sink, name, TRUE, NULL);
 }
 
+/* "forward gave nan at x=30", for the first non-finite output; NULL if
+ * every output is finite. */
+static char *first_nonfinite(const char *what, const float *out, const float *x,
+                             size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(out[i]))
+      return g_strdup_printf("%s gave %g at x=%g", what, (double)out[i],
+                             (double)x[i]);
+  return NULL;
+}
+
+/* Runs forward and backward on x; why either failed, or NULL if both gave
+ * finite outputs. */
+static char *activation_fault(const nnlab_activation_ops *ops, const float *x,
+                              float *y, const float *dy, float *dx,
+                              const nnlab_value *hp) {
+  size_t n = ROWS * COLS;
+  nnlab_status forward = ops->forward(x, y, ROWS, COLS, hp);
+  nnlab_status backward = ops->backward(x, y, dy, dx, ROWS, COLS, hp);
+  if (forward != NNLAB_STATUS_OK)
+    return g_strdup_printf("forward returned an error: %s",
+                           nnlab_status_message(forward));
+  char *fault = first_nonfinite("forward", y, x, n);
+  if (fault) return fault;
+  if (backward != NNLAB_STATUS_OK)
+    return g_strdup_printf("backward returned an error: %s",
+                           nnlab_status_message(backward));
+  return first_nonfinite("backward", dx, x, n);
+}
+
 static void check_activation(const nnlab_plugin_info *info,
                              const nnlab_value *hp, check_sink *sink) {
   const nnlab_activation_ops *ops = &info->activation;
@@ -66,10 +97,8 @@ static void check_activation(const nnlab_plugin_info *info,
   const char *name = "forward and backward are finite from -1000 to 1000";
   sink->begin(sink, name);
   fill_rows(x, sweep);
-  gboolean ok = ops->forward(x, y, ROWS, COLS, hp) == NNLAB_STATUS_OK &&
-                ops->backward(x, y, dy, dx, ROWS, COLS, hp) == NNLAB_STATUS_OK;
-  report(sink, name, ok && finite_all(y, n) && finite_all(dx, n),
-         ok ? "a NaN or Inf came out" : "a call returned an error status");
+  g_autofree char *fault = activation_fault(ops, x, y, dy, dx, hp);
+  report(sink, name, fault == NULL, fault);
 
   name = "same input, same bits (deterministic)";
   sink->begin(sink, name);
@@ -89,17 +118,27 @@ static void check_activation(const nnlab_plugin_info *info,
   double worst_numeric = 0;
   for (size_t i = 0; i < n; i++) {
     float saved = x[i], h = step_for(saved);
-    double up = 0, down = 0;
+    double up = 0, down = 0, moved = 0;
     x[i] = saved + h;
     ops->forward(x, y2, ROWS, COLS, hp);
-    for (size_t j = 0; j < n; j++) up += (double)y2[j] * dy[j];
+    for (size_t j = 0; j < n; j++) {
+      up += (double)y2[j] * dy[j];
+      if (y2[j] != y[j]) moved += fabs((double)y2[j]) * dy[j];
+    }
     x[i] = saved - h;
     ops->forward(x, y2, ROWS, COLS, hp);
-    for (size_t j = 0; j < n; j++) down += (double)y2[j] * dy[j];
+    for (size_t j = 0; j < n; j++) {
+      down += (double)y2[j] * dy[j];
+      if (y2[j] != y[j]) moved += fabs((double)y2[j]) * dy[j];
+    }
     x[i] = saved;
     double numeric = (up - down) / (2.0 * h);
+    /* Outputs that moved carry float rounding, a couple of units in their
+     * last place, which the difference quotient magnifies by 1 / 2h: large
+     * outputs (softplus with a small beta is about 693 / beta) need it. */
+    double rounding = 2 * FLT_EPSILON * moved / (2.0 * h);
     double error = fabs(dx[i] - numeric) /
-                   (1e-3 + 1e-2 * fmax(fabs(dx[i]), fabs(numeric)));
+                   (1e-3 + 1e-2 * fmax(fabs(dx[i]), fabs(numeric)) + rounding);
     if (!(error <= worst)) {
       worst = isnan(error) ? INFINITY : error;
       worst_at = i;
@@ -163,10 +202,14 @@ static void check_loss(const nnlab_plugin_info *info, const nnlab_value *hp,
     for (size_t i = 0; i < n; i++) pred[i] = pred[i] > 0 ? 1.0f : 0.0f;
   nnlab_status status =
       info->loss.compute(pred, &targets, ROWS, COLS, hp, &loss, grad);
-  report(sink, name,
-         status == NNLAB_STATUS_OK && isfinite(loss) && finite_all(grad, n),
-         status == NNLAB_STATUS_OK ? "a NaN or Inf came out"
-                                   : nnlab_status_message(status));
+  g_autofree char *fault = NULL;
+  if (status != NNLAB_STATUS_OK)
+    fault = g_strdup(nnlab_status_message(status));
+  else if (!isfinite(loss))
+    fault = g_strdup_printf("the loss is %g", loss);
+  else
+    fault = first_nonfinite("the gradient", grad, pred, n);
+  report(sink, name, fault == NULL, fault);
 
   name = "gradient matches finite differences";
   sink->begin(sink, name);
@@ -174,7 +217,8 @@ static void check_loss(const nnlab_plugin_info *info, const nnlab_value *hp,
     pred[i] = probabilities ? 0.2f + 0.6f * (float)((i * 7) % 11) / 11.0f
                             : smooth[i % COLS] * 0.9f;
   info->loss.compute(pred, &targets, ROWS, COLS, hp, &loss, grad);
-  double worst = 0;
+  double worst = 0, worst_numeric = 0;
+  size_t worst_at = 0;
   for (size_t i = 0; i < n; i++) {
     float saved = pred[i], h = probabilities ? 1.0f / 1024 : step_for(saved);
     double up = 0, down = 0;
@@ -186,10 +230,16 @@ static void check_loss(const nnlab_plugin_info *info, const nnlab_value *hp,
     double numeric = (up - down) / (2.0 * h);
     double error = fabs(grad[i] - numeric) /
                    (1e-4 + 1e-2 * fmax(fabs(grad[i]), fabs(numeric)));
-    worst = isnan(error) ? INFINITY : fmax(worst, error);
+    if (!(error <= worst)) {
+      worst = isnan(error) ? INFINITY : error;
+      worst_at = i;
+      worst_numeric = numeric;
+    }
   }
-  g_autofree char *detail =
-      g_strdup_printf("worst error %.3g of the tolerance", worst);
+  g_autofree char *detail = g_strdup_printf(
+      "worst at x=%g (row %zu, column %zu): analytic %.6g, numeric %.6g",
+      (double)pred[worst_at], worst_at / COLS, worst_at % COLS,
+      (double)grad[worst_at], worst_numeric);
   report(sink, name, worst <= 1.0, detail);
 
   name = "same input, same bits (deterministic)";
@@ -223,40 +273,63 @@ static double quadratic(const float *w, float *grad, size_t n) {
   return f;
 }
 
-static void check_optimizer(const nnlab_plugin_info *info,
-                            const nnlab_value *hp, check_sink *sink) {
-  enum { N = 64, STEPS = 300 };
-  size_t n_slots = 0;
-  while (n_slots < NNLAB_MAX_SLOTS && info->optimizer.slot_names[n_slots])
-    n_slots++;
-  float w[N] = {0}, grad[N], memory[NNLAB_MAX_SLOTS][N];
+/* Takes steps on the bowl from w = 0; NULL if every step succeeded with
+ * finite weights, else what went wrong and at which step. */
+static char *descend(const nnlab_plugin_info *info, const nnlab_value *hp,
+                     float *w, size_t n, uint64_t steps) {
+  enum { N = 64 };
+  float grad[N], before[N], memory[NNLAB_MAX_SLOTS][N];
   float *slots[NNLAB_MAX_SLOTS];
   memset(memory, 0, sizeof memory);
   for (size_t s = 0; s < NNLAB_MAX_SLOTS; s++) slots[s] = memory[s];
-
-  const char *name = "steps on a quadratic bowl lower it and stay finite";
-  sink->begin(sink, name);
-  double start = quadratic(w, grad, N);
-  nnlab_status status = NNLAB_STATUS_OK;
-  for (uint64_t t = 1; t <= STEPS && status == NNLAB_STATUS_OK; t++) {
-    quadratic(w, grad, N);
-    status = info->optimizer.step(w, grad, slots, N, t, hp);
+  for (uint64_t t = 1; t <= steps; t++) {
+    quadratic(w, grad, n);
+    memcpy(before, w, n * sizeof(float));
+    nnlab_status status = info->optimizer.step(w, grad, slots, n, t, hp);
+    if (status != NNLAB_STATUS_OK)
+      return g_strdup_printf("step %" G_GUINT64_FORMAT " returned an error: %s",
+                             t, nnlab_status_message(status));
+    for (size_t i = 0; i < n; i++)
+      if (!isfinite(w[i]))
+        return g_strdup_printf("step %" G_GUINT64_FORMAT
+                               " gave weight %zu = %g from w=%g, grad=%g",
+                               t, i, (double)w[i], (double)before[i],
+                               (double)grad[i]);
   }
-  double end = quadratic(w, NULL, N);
-  g_autofree char *detail =
-      g_strdup_printf("f went from %.4g to %.4g in %d steps with the defaults",
-                      start, end, STEPS);
-  report(sink, name,
-         status == NNLAB_STATUS_OK && finite_all(w, N) && end < start,
-         status == NNLAB_STATUS_OK ? detail : nnlab_status_message(status));
+  return NULL;
+}
 
-  name = "elementwise: two chunks give the same bits as one call";
-  sink->begin(sink, name);
+static void check_optimizer(const nnlab_plugin_info *info,
+                            const nnlab_value *hp, gboolean swept,
+                            check_sink *sink) {
+  enum { N = 64, STEPS = 300 };
+  float w[N] = {0};
+  if (swept) {
+    /* Away from the defaults many steps may rightly diverge (momentum
+     * near 1, rho at 1); a few must not give NaN or an error. */
+    const char *name = "three steps stay finite";
+    sink->begin(sink, name);
+    g_autofree char *fault = descend(info, hp, w, N, 3);
+    report(sink, name, fault == NULL, fault);
+  } else {
+    const char *name = "steps on a quadratic bowl lower it and stay finite";
+    sink->begin(sink, name);
+    double start = quadratic(w, NULL, N);
+    g_autofree char *fault = descend(info, hp, w, N, STEPS);
+    double end = quadratic(w, NULL, N);
+    if (!fault && !(end < start))
+      fault = g_strdup_printf("f went from %.4g to %.4g in %d steps", start,
+                              end, STEPS);
+    report(sink, name, fault == NULL, fault);
+  }
+
   float a[N], b[N], ga[N], slot_a[NNLAB_MAX_SLOTS][N],
       slot_b[NNLAB_MAX_SLOTS][N];
   float *pa[NNLAB_MAX_SLOTS], *pb[NNLAB_MAX_SLOTS], *pb2[NNLAB_MAX_SLOTS];
   memset(slot_a, 0, sizeof slot_a);
   memset(slot_b, 0, sizeof slot_b);
+  const char *name = "elementwise: two chunks give the same bits as one call";
+  sink->begin(sink, name);
   for (size_t i = 0; i < N; i++) a[i] = b[i] = 0.1f * (float)i - 2;
   for (size_t s = 0; s < NNLAB_MAX_SLOTS; s++) {
     pa[s] = slot_a[s];
@@ -275,9 +348,41 @@ static void check_optimizer(const nnlab_plugin_info *info,
       "splitting the vector changed the update");
 }
 
-void plugin_check_battery(const nnlab_plugin_info *info, check_sink *sink) {
-  check_hparams(info, sink);
-  g_autofree nnlab_value *hp = nnlab_hparams_new_defaults(info);
+gboolean plugin_check_accepts(const nnlab_plugin_info *info,
+                              const nnlab_value *hp) {
+  float x[COLS], y[COLS], w[COLS] = {0}, g[COLS];
+  float slot_memory[NNLAB_MAX_SLOTS][COLS];
+  float *slots[NNLAB_MAX_SLOTS];
+  for (size_t s = 0; s < NNLAB_MAX_SLOTS; s++) slots[s] = slot_memory[s];
+  memset(slot_memory, 0, sizeof slot_memory);
+  /* In (0, 1): predictions that losses on logits and on probabilities
+   * both take. */
+  for (size_t i = 0; i < COLS; i++) x[i] = 0.1f + 0.05f * (float)i;
+  const nnlab_value *values = info->n_hparams ? hp : NULL;
+  nnlab_status status = NNLAB_STATUS_OK;
+  switch (info->kind) {
+    case NNLAB_KIND_ACTIVATION:
+      status = info->activation.forward(x, y, 1, COLS, values);
+      break;
+    case NNLAB_KIND_LOSS: {
+      int32_t classes[1] = {1};
+      nnlab_targets targets = {
+          info->loss.targets & NNLAB_LOSS_FLOAT_TARGETS ? x : NULL,
+          info->loss.targets & NNLAB_LOSS_FLOAT_TARGETS ? NULL : classes};
+      double loss = 0;
+      status = info->loss.compute(x, &targets, 1, COLS, values, &loss, y);
+      break;
+    }
+    case NNLAB_KIND_OPTIMIZER:
+      quadratic(w, g, COLS);
+      status = info->optimizer.step(w, g, slots, COLS, 1, values);
+      break;
+  }
+  return status != NNLAB_STATUS_INVALID_ARGUMENT;
+}
+
+void plugin_check_setting(const nnlab_plugin_info *info, const nnlab_value *hp,
+                          gboolean swept, check_sink *sink) {
   const nnlab_value *values = info->n_hparams ? hp : NULL;
   switch (info->kind) {
     case NNLAB_KIND_ACTIVATION:
@@ -287,7 +392,7 @@ void plugin_check_battery(const nnlab_plugin_info *info, check_sink *sink) {
       check_loss(info, values, sink);
       break;
     case NNLAB_KIND_OPTIMIZER:
-      check_optimizer(info, values, sink);
+      check_optimizer(info, values, swept, sink);
       break;
   }
 }

@@ -3,13 +3,18 @@
  * being tested cannot take the caller down.
  *
  *   nnlab-plugin-scanner FILE...         BEGIN/OK/BROKEN lines per file
- *   nnlab-plugin-scanner --check TARGET  the plugins check battery
+ *   nnlab-plugin-scanner --check TARGET [--no-sweep]
+ *                                        the plugins check battery; TARGET
+ *                                        is NAME or FILE.so, either with
+ *                                        "(key=value, ...)" to check that
+ *                                        setting alone
  *
  * One line per event on standard output, flushed at once, so the caller
  * knows which file or check was running if this process dies. */
 #include <stdio.h>
 #include <string.h>
 
+#include <nnlab/component.h>
 #include <nnlab/nnlab.h>
 
 #include "plugin_check_battery.h"
@@ -50,8 +55,52 @@ static void check_result(check_sink *sink, const char *name, gboolean passed,
   emit(passed ? "PASS" : "FAIL", line);
 }
 
-/* The plugin named target, or the plugin file target. */
-static int check_target(const char *target) {
+/* Splits "NAME(key=value, ...)" into the name, returned, and the
+ * assignments; *assignments is NULL for a bare name. */
+static char *split_spec(const char *target, char **assignments) {
+  g_autofree char *text = g_strstrip(g_strdup(target));
+  char *open = strchr(text, '(');
+  size_t len = strlen(text);
+  *assignments = NULL;
+  if (!open || len == 0 || text[len - 1] != ')') return g_steal_pointer(&text);
+  text[len - 1] = '\0';
+  *assignments = g_strdup(open + 1);
+  *open = '\0';
+  return g_strdup(g_strstrip(text));
+}
+
+/* Runs the battery at the spec's setting, or at the defaults and then the
+ * sweep. */
+static void check_plugin(const nnlab_plugin *plugin, const char *assignments,
+                         gboolean sweep) {
+  const nnlab_plugin_info *info = nnlab_plugin_get_info(plugin);
+  nnlab_component component = {info, nnlab_hparams_new_defaults(info)};
+  g_autoptr(GError) error = NULL;
+  if (assignments && !nnlab_component_apply(&component, assignments, &error)) {
+    emit("ERROR", error->message);
+    nnlab_component_clear(&component);
+    return;
+  }
+  g_autofree char *description =
+      g_strdup_printf("%s '%s' %s (%s)", nnlab_kind_name(info->kind),
+                      info->name, info->version, nnlab_plugin_get_path(plugin));
+  emit("PLUGIN", description);
+  g_autofree char *setting = nnlab_component_format(&component);
+  emit("SETTING", setting);
+  check_sink sink = {begin_check, check_result, NULL};
+  size_t settings = plugin_check_battery(info, component.hparams,
+                                         sweep && !assignments, &sink);
+  g_autofree char *count = g_strdup_printf("%zu", settings);
+  emit("SETTINGS", count);
+  emit("END", "");
+  nnlab_component_clear(&component);
+}
+
+/* The plugin named target, or the plugin file target, either with
+ * hyperparameters. */
+static int check_target(const char *spec, gboolean sweep) {
+  g_autofree char *assignments = NULL;
+  g_autofree char *target = split_spec(spec, &assignments);
   gboolean is_file = strchr(target, '/') || g_str_has_suffix(target, ".so");
   g_autoptr(GError) error = NULL;
   nnlab_registry *registry = NULL;
@@ -66,19 +115,12 @@ static int check_target(const char *target) {
     plugin = nnlab_registry_find_any(registry, target, &error);
   }
   const nnlab_plugin_info *info = plugin ? nnlab_plugin_get_info(plugin) : NULL;
-  if (!info) {
+  if (!info)
     emit("LOADERROR", error    ? error->message
                       : plugin ? nnlab_plugin_get_problem(plugin)
                                : "not a plugin file");
-  } else {
-    g_autofree char *description = g_strdup_printf(
-        "%s '%s' %s (%s)", nnlab_kind_name(info->kind), info->name,
-        info->version, nnlab_plugin_get_path(plugin));
-    emit("PLUGIN", description);
-    check_sink sink = {begin_check, check_result, NULL};
-    plugin_check_battery(info, &sink);
-    emit("END", "");
-  }
+  else
+    check_plugin(plugin, assignments, sweep);
   nnlab_registry_free(registry);
   return 0;
 }
@@ -87,10 +129,14 @@ int main(int argc, char **argv) {
   /* This process loads plugins itself rather than asking another scanner. */
   g_setenv("NNLAB_PLUGIN_SCANNER", "0", TRUE);
   if (argc == 3 && strcmp(argv[1], "--check") == 0)
-    return check_target(argv[2]);
+    return check_target(argv[2], TRUE);
+  if (argc == 4 && strcmp(argv[1], "--check") == 0 &&
+      strcmp(argv[3], "--no-sweep") == 0)
+    return check_target(argv[2], FALSE);
   if (argc < 2 || argv[1][0] == '-') {
     fprintf(stderr,
-            "Usage: nnlab-plugin-scanner FILE... | --check NAME|FILE.so\n"
+            "Usage: nnlab-plugin-scanner FILE... | --check NAME|FILE.so "
+            "[--no-sweep]\n"
             "A helper of libnnlab; see nnlab plugins --help.\n");
     return 2;
   }

@@ -3,6 +3,7 @@
 
 #include <nnlab/registry.h>
 
+#include "excerpt.h"
 #include "plugin_scan.h"
 #include "plugin_trust.h"
 #include "plugin_validate.h"
@@ -14,10 +15,17 @@ struct nnlab_plugin {
   char *problem;
 };
 
+/* A directory of the search path that was not searched, and why. */
+typedef struct skipped_dir {
+  char *path;
+  char *reason;
+} skipped_dir;
+
 struct nnlab_registry {
   char **search_path;
-  GPtrArray *plugins;  /* nnlab_plugin *, in search order */
-  GPtrArray *warnings; /* char *, NULL-terminated */
+  GPtrArray *plugins;      /* nnlab_plugin *, in search order */
+  GPtrArray *warnings;     /* char *, NULL-terminated */
+  GPtrArray *skipped_dirs; /* skipped_dir *, in search order */
 };
 
 static void plugin_free(gpointer data) {
@@ -25,6 +33,13 @@ static void plugin_free(gpointer data) {
   g_free(plugin->path);
   g_free(plugin->problem);
   g_free(plugin);
+}
+
+static void skipped_dir_free(gpointer data) {
+  skipped_dir *dir = data;
+  g_free(dir->path);
+  g_free(dir->reason);
+  g_free(dir);
 }
 
 static void warn(nnlab_registry *registry, const char *format, ...)
@@ -37,6 +52,17 @@ static void warn(nnlab_registry *registry, const char *format, ...) {
       g_strdup_vprintf(format, args);
   g_ptr_array_add(registry->warnings, NULL);
   va_end(args);
+}
+
+/* A directory not searched is a warning and, for listings that hide the
+ * warnings, an entry of its own. */
+static void skip_dir(nnlab_registry *registry, const char *dir,
+                     const char *reason) {
+  skipped_dir *skipped = g_new0(skipped_dir, 1);
+  skipped->path = g_strdup(dir);
+  skipped->reason = g_strdup(reason);
+  g_ptr_array_add(registry->skipped_dirs, skipped);
+  warn(registry, "%s: %s; skipped", dir, reason);
 }
 
 static nnlab_plugin *add_broken(nnlab_registry *registry, const char *path,
@@ -125,11 +151,15 @@ static void scan_directory(nnlab_registry *registry, const char *dir,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) listing = g_dir_open(dir, 0, &error);
   if (!listing) {
-    warn(registry, "%s: cannot read plugin directory: %s", dir, error->message);
+    g_autofree char *reason =
+        g_strdup_printf("cannot read plugin directory: %s", error->message);
+    skip_dir(registry, dir, reason);
     return;
   }
   if (!nnlab_plugin_path_trusted(dir, &error)) {
-    warn(registry, "%s: plugin directory %s; skipped", dir, error->message);
+    g_autofree char *reason =
+        g_strdup_printf("plugin directory %s", error->message);
+    skip_dir(registry, dir, reason);
     return;
   }
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
@@ -155,6 +185,7 @@ static nnlab_registry *registry_new(const char *const *dirs,
   registry->plugins = g_ptr_array_new_with_free_func(plugin_free);
   registry->warnings = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(registry->warnings, NULL);
+  registry->skipped_dirs = g_ptr_array_new_with_free_func(skipped_dir_free);
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; dirs && dirs[i]; i++) {
     if (g_file_test(dirs[i], G_FILE_TEST_IS_REGULAR))
@@ -222,10 +253,9 @@ nnlab_registry *nnlab_registry_new_default(void) {
       registry_new((const char *const *)dirs->pdata, user_dir);
   /* Relative entries would load code from wherever nnlab is started. */
   for (GList *l = relative; l; l = l->next)
-    warn(registry,
-         "%s: relative directory in NNLAB_PLUGIN_PATH ignored (plugins "
-         "load only from absolute paths, never the current directory)",
-         (const char *)l->data);
+    skip_dir(registry, l->data,
+             "relative directory in NNLAB_PLUGIN_PATH ignored (plugins load "
+             "only from absolute paths, never the current directory)");
   g_list_free_full(relative, g_free);
   return registry;
 }
@@ -235,6 +265,7 @@ void nnlab_registry_free(nnlab_registry *registry) {
   g_strfreev(registry->search_path);
   g_ptr_array_unref(registry->plugins);
   g_ptr_array_unref(registry->warnings);
+  g_ptr_array_unref(registry->skipped_dirs);
   g_free(registry);
 }
 
@@ -244,6 +275,20 @@ const char *const *nnlab_registry_search_path(const nnlab_registry *registry) {
 
 const char *const *nnlab_registry_warnings(const nnlab_registry *registry) {
   return (const char *const *)registry->warnings->pdata;
+}
+
+size_t nnlab_registry_n_skipped_dirs(const nnlab_registry *registry) {
+  g_return_val_if_fail(registry != NULL, 0);
+  return registry->skipped_dirs->len;
+}
+
+const char *nnlab_registry_skipped_dir(const nnlab_registry *registry,
+                                       size_t index, const char **reason) {
+  g_return_val_if_fail(registry != NULL, NULL);
+  if (index >= registry->skipped_dirs->len) return NULL;
+  const skipped_dir *dir = g_ptr_array_index(registry->skipped_dirs, index);
+  if (reason) *reason = dir->reason;
+  return dir->path;
 }
 
 size_t nnlab_registry_count(const nnlab_registry *registry) {
@@ -258,6 +303,25 @@ const nnlab_plugin *nnlab_registry_get(const nnlab_registry *registry,
 }
 
 /* Error for a missing plugin: the nearest name and where we looked. */
+/* Directories of the search path a "not found" error lists; a long
+ * NNLAB_PLUGIN_PATH is summarized, and each directory cut to an excerpt,
+ * so that the error stays one short line. */
+#define SEARCHED_DIRS_SHOWN 4
+
+static char *describe_search_path(char **dirs) {
+  size_t n = dirs ? g_strv_length(dirs) : 0;
+  if (n == 0) return g_strdup("(no directories)");
+  GString *out = g_string_new(NULL);
+  for (size_t i = 0; i < n && i < SEARCHED_DIRS_SHOWN; i++) {
+    g_autofree char *dir = nnlab_excerpt(dirs[i]);
+    g_string_append_printf(out, "%s%s", i ? ":" : "", dir);
+  }
+  if (n > SEARCHED_DIRS_SHOWN)
+    g_string_append_printf(out, " and %zu more directories",
+                           n - SEARCHED_DIRS_SHOWN);
+  return g_string_free(out, FALSE);
+}
+
 static void set_not_found(const nnlab_registry *registry, gboolean any_kind,
                           nnlab_plugin_kind kind, const char *name,
                           GError **error) {
@@ -270,11 +334,12 @@ static void set_not_found(const nnlab_registry *registry, gboolean any_kind,
   g_ptr_array_add(names, NULL);
   g_autofree char *hint =
       nnlab_suggest_hint(name, (const char *const *)names->pdata);
-  g_autofree char *searched = g_strjoinv(":", registry->search_path);
+  g_autofree char *searched = describe_search_path(registry->search_path);
+  g_autofree char *shown = nnlab_excerpt(name);
   g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_NOT_FOUND,
               "no %s%splugin named '%s'%s; searched %s",
-              any_kind ? "" : nnlab_kind_name(kind), any_kind ? "" : " ", name,
-              hint, searched[0] ? searched : "(no directories)");
+              any_kind ? "" : nnlab_kind_name(kind), any_kind ? "" : " ", shown,
+              hint, searched);
 }
 
 const nnlab_plugin *nnlab_registry_find(const nnlab_registry *registry,

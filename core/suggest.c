@@ -25,15 +25,19 @@ const char *nnlab_suggest_nearest(const char *word,
                                   const char *const *candidates) {
   const char *best = NULL;
   size_t best_distance = G_MAXSIZE;
+  /* A plausible typo: at most a third of the word changed (at least 2). */
+  size_t length = strlen(word), limit = MAX(2, length / 3);
   for (size_t i = 0; candidates && candidates[i]; i++) {
+    /* The distance is at least the difference in length: skipping those
+     * keeps a megabyte-long word from costing seconds. */
+    size_t other = strlen(candidates[i]);
+    if ((length > other ? length - other : other - length) > limit) continue;
     size_t d = edit_distance(word, candidates[i]);
     if (d < best_distance) {
       best_distance = d;
       best = candidates[i];
     }
   }
-  /* A plausible typo: at most a third of the word changed (at least 2). */
-  size_t limit = MAX(2, strlen(word) / 3);
   return best_distance <= limit ? best : NULL;
 }
 

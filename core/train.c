@@ -5,8 +5,10 @@
 #include <nnlab/train.h>
 
 #include "alloc.h"
+#include "divergence.h"
 #include "flat_vector.h"
 #include "metrics_accumulator.h"
+#include "plugin_call.h"
 #include "schedule.h"
 #include "thread_pool.h"
 
@@ -324,8 +326,10 @@ gboolean nnlab_evaluate(nnlab_model *model, const nnlab_component *loss,
     }
     fill_targets(data, b.rows, n, k, labels_as_floats(loss), &b.targets);
     double value = 0;
+    plugin_call_begin(loss->info, PLUGIN_PHASE_LOSS, 0);
     nnlab_status status = loss->info->loss.compute(out, &b.targets.plugin, n, k,
                                                    loss->hparams, &value, NULL);
+    plugin_call_end();
     if (status != NNLAB_STATUS_OK && status != NNLAB_STATUS_NUMERIC) {
       ok = loss_failed(loss, status, error);
       break;
@@ -379,21 +383,50 @@ static void update_task(void *context, size_t task) {
     for (size_t i = 0; i < t->n_slots; i++) slots[i] = t->slots[i] + start;
     memcpy(t->backup + start, job->params + start, len * sizeof(float));
     job->end[task] = start + len;
+    plugin_call_begin(t->optimizer.info, PLUGIN_PHASE_STEP, 0);
     job->status[task] = t->optimizer.info->optimizer.step(
         job->params + start, job->grads + start, slots, len, job->step,
         t->optimizer.hparams);
+    plugin_call_end();
     if (job->status[task] != NNLAB_STATUS_OK) return;
     job->finite[task] = nnlab_all_finite(job->params + start, len);
     if (!job->finite[task]) return;
   }
 }
 
+/* Records in fault the first non-finite weight of the chunk a failing
+ * task stopped at, before it is restored: an optimizer step cannot be
+ * replayed once its state has moved on. */
+static void record_update_fault(const update_job *job, size_t task,
+                                nonfinite_origin *fault) {
+  const nnlab_trainer *t = job->trainer;
+  size_t first = update_task_start(job, task);
+  size_t start =
+      first + (job->end[task] - first - 1) / UPDATE_CHUNK * UPDATE_CHUNK;
+  size_t len = job->end[task] - start;
+  if (job->status[task] == NNLAB_STATUS_NUMERIC) {
+    *fault = (nonfinite_origin){
+        .found = TRUE, .plugin = t->optimizer.info, .phase = PLUGIN_PHASE_STEP};
+    return;
+  }
+  *fault = (nonfinite_origin){.found = FALSE};
+  origin_check_plugin(fault, t->optimizer.info, PLUGIN_PHASE_STEP, 0,
+                      t->backup + start, job->params + start, len);
+  for (size_t i = start; i < start + len && fault->found; i++)
+    if (!isfinite(job->params[i])) {
+      fault->has_grad = TRUE;
+      fault->grad = job->grads[i];
+      break;
+    }
+}
+
 /* One optimizer step over all parameters. If the optimizer fails or a
  * weight becomes non-finite, every weight it changed is restored and the
  * failing status is returned (NNLAB_STATUS_NUMERIC for a non-finite
- * weight). */
+ * weight, with where in fault). */
 static nnlab_status update_params(nnlab_trainer *t, float *params,
-                                  const float *grads, size_t n) {
+                                  const float *grads, size_t n,
+                                  nonfinite_origin *fault) {
   update_job job; /* not zeroed: every task writes its own entries */
   job.trainer = t;
   job.params = params;
@@ -409,11 +442,14 @@ static nnlab_status update_params(nnlab_trainer *t, float *params,
   else
     update_task(&job, 0);
   nnlab_status outcome = NNLAB_STATUS_OK;
-  for (size_t i = 0; i < job.n_tasks && outcome == NNLAB_STATUS_OK; i++)
-    outcome = job.status[i] != NNLAB_STATUS_OK ? job.status[i]
-              : job.finite[i]                  ? NNLAB_STATUS_OK
-                                               : NNLAB_STATUS_NUMERIC;
+  size_t failed = 0;
+  for (; failed < job.n_tasks && outcome == NNLAB_STATUS_OK; failed++)
+    outcome = job.status[failed] != NNLAB_STATUS_OK ? job.status[failed]
+              : job.finite[failed]                  ? NNLAB_STATUS_OK
+                                                    : NNLAB_STATUS_NUMERIC;
   if (outcome == NNLAB_STATUS_OK) return outcome;
+  if (outcome == NNLAB_STATUS_NUMERIC)
+    record_update_fault(&job, failed - 1, fault);
   for (size_t i = 0; i < job.n_tasks; i++) {
     size_t start = update_task_start(&job, i);
     if (job.end[i] > start)
@@ -423,20 +459,25 @@ static nnlab_status update_params(nnlab_trainer *t, float *params,
   return outcome;
 }
 
-static gboolean diverged(size_t epoch, size_t step, const char *what,
-                         GError **error) {
-  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_DIVERGED,
-              "training diverged at epoch %zu, step %zu: %s is not finite; "
-              "keeping the weights of the last finite step (try a smaller "
-              "learning rate or gradient clipping)",
-              epoch, step, what);
-  return FALSE;
-}
-
 /* Position of a step, for messages. */
 typedef struct step_position {
   size_t epoch, batch;
 } step_position;
+
+/* The step on b diverged: its weights are those it started from, so it is
+ * replayed with checks to find which plugin or operation first made a
+ * NaN or Inf. update_fault: what the optimizer step recorded, if that is
+ * where it showed. */
+static gboolean diverged(nnlab_trainer *t, batch_buffers *b, size_t n,
+                         step_position at, const char *what,
+                         const nonfinite_origin *update_fault, GError **error) {
+  nonfinite_origin origin = {.found = FALSE};
+  if (update_fault) origin = *update_fault;
+  divergence_replay(t->model, &t->loss, b->x, &b->targets.plugin, n, b->doutput,
+                    &origin);
+  divergence_set_error(error, at.epoch, at.batch, what, &origin);
+  return FALSE;
+}
 
 /* One optimizer step on a batch of n rows already in b. Adds the batch to
  * acc. On a non-finite loss, gradient or update the parameters are left as
@@ -449,11 +490,13 @@ static gboolean train_step(nnlab_trainer *t, batch_buffers *b, size_t n,
   const float *out = nnlab_model_forward(model, b->x, n, error);
   if (!out) return FALSE;
   double loss = 0;
+  plugin_call_begin(t->loss.info, PLUGIN_PHASE_LOSS, 0);
   nnlab_status status = t->loss.info->loss.compute(
       out, &b->targets.plugin, n, k, t->loss.hparams, &loss, b->doutput);
+  plugin_call_end();
   if (status == NNLAB_STATUS_NUMERIC ||
       (status == NNLAB_STATUS_OK && !isfinite(loss)))
-    return diverged(at.epoch, at.batch, "the loss", error);
+    return diverged(t, b, n, at, "the loss", NULL, error);
   if (status != NNLAB_STATUS_OK) return loss_failed(&t->loss, status, error);
   metrics_accumulator_add(acc, n, loss, out, b->targets.labels,
                           b->targets.values);
@@ -464,21 +507,22 @@ static gboolean train_step(nnlab_trainer *t, batch_buffers *b, size_t n,
   if (t->config.clip_norm > 0) {
     double norm = sqrt(nnlab_sum_of_squares(grads, p));
     if (!isfinite(norm))
-      return diverged(at.epoch, at.batch, "the gradient", error);
+      return diverged(t, b, n, at, "the gradient", NULL, error);
     if (norm > t->config.clip_norm) {
       float scale = (float)(t->config.clip_norm / (norm + 1e-6));
       for (size_t i = 0; i < p; i++) grads[i] *= scale;
     }
   } else if (!nnlab_all_finite(grads, p)) {
-    return diverged(at.epoch, at.batch, "the gradient", error);
+    return diverged(t, b, n, at, "the gradient", NULL, error);
   }
-  status = update_params(t, nnlab_model_params(model), grads, p);
+  nonfinite_origin update_fault = {.found = FALSE};
+  status = update_params(t, nnlab_model_params(model), grads, p, &update_fault);
   if (status == NNLAB_STATUS_OK) {
     t->state.step++;
     return TRUE;
   }
   if (status == NNLAB_STATUS_NUMERIC)
-    return diverged(at.epoch, at.batch, "an updated weight", error);
+    return diverged(t, b, n, at, "an updated weight", &update_fault, error);
   g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_PLUGIN,
               "optimizer '%s' failed: %s", t->optimizer.info->name,
               nnlab_status_message(status));

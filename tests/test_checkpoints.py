@@ -195,7 +195,7 @@ refused_everywhere("a dataset file",
 
 # (e), (f): h5py surgery on copies.
 SURGERY = r"""
-import shutil, sys
+import shutil, sys, zlib
 import h5py, numpy as np
 
 def damage(f, kind):
@@ -216,9 +216,11 @@ def damage(f, kind):
     elif kind == "history_short":
         del f["history/lr"]
         f["history/lr"] = np.zeros(2)
-    elif kind == "split_rows":
+    elif kind == "split_rows":  # with a valid checksum: the rows are wrong
         del f["split/train"]
         f["split/train"] = np.array([10**9], np.uint64)
+        f["split/train"].attrs["crc32"] = np.uint32(
+            zlib.crc32(f["split/train"][()].tobytes()))
     elif kind == "plain":  # a model file without training state
         del f["optimizer"], f["trainer"]
 
@@ -270,7 +272,7 @@ check("the original checkpoint was never touched", read_bytes(checkpoint) == ori
 # ---- inspect --data: dead units and hints on a doctored checkpoint ----------
 section("inspect --data")
 DOCTOR = r"""
-import shutil, sys
+import shutil, sys, zlib
 import h5py, numpy as np
 source, target, data = sys.argv[1:4]
 shutil.copy(source, target)
@@ -289,6 +291,8 @@ with h5py.File(target, "r+") as f:
     halved = out[()]
     halved.flat[::2] = 0
     out[...] = halved
+    for changed in (w, b, out):  # as docs/formats.md says edits must
+        changed.attrs["crc32"] = np.uint32(zlib.crc32(changed[()].tobytes()))
     print(len(alive), halved.size)
 """
 relu_run = os.path.join(work, "relu")
@@ -580,8 +584,8 @@ a, b = (h5py.File(p, "r") for p in sys.argv[1:3])
 differences = []
 def attrs(name, x, y):
     for key in sorted(set(x.attrs) | set(y.attrs)):
-        if name == "/" and key == "created":
-            continue
+        if (name, key) in [("/", "created"), ("history/seconds", "crc32")]:
+            continue  # the time of writing, the checksum of wall times
         if key not in x.attrs or key not in y.attrs or \
                 np.asarray(x.attrs[key]).tobytes() != np.asarray(y.attrs[key]).tobytes():
             differences.append(f"{name} attribute {key}")

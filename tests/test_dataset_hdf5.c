@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 #include <hdf5.h>
+#include <zlib.h>
 
 #include <nnlab/nnlab.h>
 
@@ -177,12 +178,13 @@ static void test_failed_saves_leave_nothing_behind(void **state) {
   GError *error = NULL;
   nnlab_dataset *d = classification_example(TRUE);
 
-  /* The target is a directory: the rename fails after the write. */
+  /* The target is a directory: refused before anything is written. */
   g_autofree char *subdir = g_build_filename(dir, "taken.h5", NULL);
   assert_int_equal(g_mkdir(subdir, 0755), 0);
   assert_false(nnlab_dataset_save(d, subdir, &error));
   fixture_assert_contains(error->message, subdir);
-  fixture_assert_contains(error->message, "cannot replace");
+  fixture_assert_contains(error->message,
+                          "is a directory, expected a new file");
   g_clear_error(&error);
   assert_int_equal(fixture_count_files(dir), 1);
   g_rmdir(subdir);
@@ -241,7 +243,20 @@ static void delete_attribute(const char *path, const char *name) {
   H5Fclose(file);
 }
 
-/* Replaces /name with an uncompressed array of the given type and shape. */
+/* The crc32 attribute of docs/formats.md for n values of type (stored in
+ * the host's order: these tests run on little-endian hosts). */
+static void attach_crc32(hid_t array, hid_t type, const void *data, size_t n) {
+  uint32_t crc = (uint32_t)crc32_z(0, data, n * H5Tget_size(type));
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t attr = H5Acreate2(array, "crc32", H5T_STD_U32LE, space, H5P_DEFAULT,
+                          H5P_DEFAULT);
+  assert_true(H5Awrite(attr, H5T_NATIVE_UINT32, &crc) >= 0);
+  H5Aclose(attr);
+  H5Sclose(space);
+}
+
+/* Replaces /name with an uncompressed array of the given type and shape,
+ * with its checksum. */
 static void replace_array(const char *path, const char *name, hid_t type,
                           int rank, const hsize_t *dims, const void *data) {
   hid_t file = open_for_writing(path);
@@ -251,6 +266,7 @@ static void replace_array(const char *path, const char *name, hid_t type,
   hid_t array = H5Dcreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT,
                            H5P_DEFAULT);
   assert_true(H5Dwrite(array, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+  attach_crc32(array, type, data, (size_t)H5Sget_simple_extent_npoints(space));
   H5Dclose(array);
   H5Sclose(space);
   H5Fclose(file);
@@ -340,7 +356,8 @@ static void test_load_checks_labels_and_values(void **state) {
   fixture_remove_dir(dir);
 }
 
-/* Files written by other tools: any numeric X type is converted. */
+/* Files written by other tools: any numeric X type is converted (and its
+ * checksum taken over the values as stored). */
 static void test_load_converts_other_numeric_types(void **state) {
   (void)state;
   g_autofree char *dir = fixture_make_dir();
@@ -361,6 +378,91 @@ static void test_load_converts_other_numeric_types(void **state) {
   fixture_remove_dir(dir);
 }
 
+/* Overwrites the values of /name in place, keeping its attributes. */
+static void overwrite_values(const char *path, const char *name, hid_t type,
+                             const void *data) {
+  hid_t file = open_for_writing(path);
+  hid_t array = H5Dopen2(file, name, H5P_DEFAULT);
+  assert_true(H5Dwrite(array, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+  H5Dclose(array);
+  H5Fclose(file);
+}
+
+static void delete_array_attribute(const char *path, const char *array_name,
+                                   const char *name) {
+  hid_t file = open_for_writing(path);
+  assert_true(H5Adelete_by_name(file, array_name, name, H5P_DEFAULT) >= 0);
+  H5Fclose(file);
+}
+
+static void test_load_detects_changed_values_and_missing_checksums(
+    void **state) {
+  (void)state;
+  g_autofree char *dir = fixture_make_dir();
+  g_autofree char *path = valid_file(dir);
+  const float x[] = {1, 2, 3, 4.5f};
+  overwrite_values(path, "/X", H5T_NATIVE_FLOAT, x);
+  assert_load_fails(path, "/X: checksum mismatch (the file is damaged)");
+  g_autoptr(nnlab_file_check) check = nnlab_file_verify(path, NULL);
+  assert_non_null(check);
+  assert_int_equal(check->n_arrays, 2);
+  assert_string_equal(check->arrays[0].path, "/X");
+  assert_int_equal(check->arrays[0].state, NNLAB_ARRAY_DAMAGED);
+  assert_int_equal(check->arrays[1].state, NNLAB_ARRAY_OK);
+  assert_int_equal(check->n_damaged, 1);
+
+  g_free(valid_file(dir));
+  delete_array_attribute(path, "/y", "crc32");
+  assert_load_fails(path, "/y: attribute 'crc32' is missing");
+  fixture_remove_dir(dir);
+}
+
+static void collect_warning(const char *message, void *user_data) {
+  g_ptr_array_add(user_data, g_strdup(message));
+}
+
+static void test_files_without_checksums_load_with_one_warning(void **state) {
+  (void)state;
+  g_autofree char *dir = fixture_make_dir();
+  g_autofree char *path = valid_file(dir);
+  delete_attribute(path, "checksums");
+  delete_array_attribute(path, "/X", "crc32");
+  delete_array_attribute(path, "/y", "crc32");
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+  nnlab_set_warning_handler(collect_warning, warnings);
+  GError *error = NULL;
+  nnlab_dataset *d = nnlab_dataset_load(path, &error);
+  nnlab_set_warning_handler(NULL, NULL);
+  if (!d) fail_msg("%s", error->message);
+  assert_int_equal(d->labels[3], 2);
+  nnlab_dataset_free(d);
+  assert_int_equal(warnings->len, 1);
+  fixture_assert_contains(g_ptr_array_index(warnings, 0), path);
+  fixture_assert_contains(g_ptr_array_index(warnings, 0), "no checksums");
+
+  g_autoptr(nnlab_file_check) check = nnlab_file_verify(path, NULL);
+  assert_false(check->checksums);
+  assert_int_equal(check->n_unchecked, 2);
+  fixture_remove_dir(dir);
+}
+
+static void test_saved_files_load_without_a_warning(void **state) {
+  (void)state;
+  g_autofree char *dir = fixture_make_dir();
+  g_autofree char *path = valid_file(dir);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+  nnlab_set_warning_handler(collect_warning, warnings);
+  nnlab_dataset *d = nnlab_dataset_load(path, NULL);
+  nnlab_set_warning_handler(NULL, NULL);
+  assert_non_null(d);
+  nnlab_dataset_free(d);
+  assert_int_equal(warnings->len, 0);
+  g_autoptr(nnlab_file_check) check = nnlab_file_verify(path, NULL);
+  assert_true(check->checksums);
+  assert_int_equal(check->n_ok, 2);
+  fixture_remove_dir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_regression_round_trip_keeps_values_and_names),
@@ -375,6 +477,9 @@ int main(void) {
       cmocka_unit_test(test_load_names_the_array_with_a_wrong_shape),
       cmocka_unit_test(test_load_checks_labels_and_values),
       cmocka_unit_test(test_load_converts_other_numeric_types),
+      cmocka_unit_test(test_load_detects_changed_values_and_missing_checksums),
+      cmocka_unit_test(test_files_without_checksums_load_with_one_warning),
+      cmocka_unit_test(test_saved_files_load_without_a_warning),
   };
   /* HDF5's error printing stays on: the library must silence its own. */
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -158,6 +158,10 @@ static void test_plugin_path_environment_comes_first(void **state) {
   assert_string_equal(path[1], BROKEN_PLUGIN_DIR);
   assert_contains(warning_for(registry, "/nonexistent-nnlab-dir"),
                   "cannot read plugin directory");
+  const char *reason = NULL;
+  assert_string_equal(nnlab_registry_skipped_dir(registry, 0, &reason),
+                      "/nonexistent-nnlab-dir");
+  assert_contains(reason, "cannot read plugin directory");
   const nnlab_plugin *relu =
       nnlab_registry_find(registry, NNLAB_KIND_ACTIVATION, "relu", NULL);
   assert_string_equal(nnlab_plugin_get_info(relu)->version, "9.9.9");
@@ -210,6 +214,12 @@ static void test_plugins_writable_by_others_are_refused(void **state) {
   registry = nnlab_registry_new(dirs);
   assert_contains(warning_for(registry, dir),
                   "plugin directory refused: it is writable by every user");
+  /* Listed for callers that hide warnings, such as nnlab plugins. */
+  const char *reason = NULL;
+  assert_int_equal(nnlab_registry_n_skipped_dirs(registry), 1);
+  assert_string_equal(nnlab_registry_skipped_dir(registry, 0, &reason), dir);
+  assert_contains(reason, "refused: it is writable by every user");
+  assert_null(nnlab_registry_skipped_dir(registry, 1, NULL));
   nnlab_registry_free(registry);
 
   /* The documented, unsafe override. */
@@ -231,6 +241,7 @@ static void test_relative_plugin_path_entries_are_ignored(void **state) {
   assert_string_equal(path[0], BROKEN_PLUGIN_DIR);
   assert_contains(warning_for(registry, "plugins"),
                   "relative directory in NNLAB_PLUGIN_PATH ignored");
+  assert_string_equal(nnlab_registry_skipped_dir(registry, 0, NULL), "plugins");
   nnlab_registry_free(registry);
   g_unsetenv("NNLAB_PLUGIN_PATH");
 }

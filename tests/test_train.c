@@ -4,6 +4,7 @@
  * the perceptron rule. */
 #include <math.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -909,6 +910,10 @@ static void test_divergence_is_reported_and_weights_stay_finite(void **state) {
         g_strdup_printf("epoch %zu, step %zu", epoch, step);
     assert_contains(error->message, where);
     assert_contains(error->message, "not finite");
+    /* No plugin made a NaN from finite inputs: an overflow, and the
+     * learning rate is the thing to change. */
+    assert_contains(error->message, "overflowed to");
+    assert_contains(error->message, "try a smaller learning rate");
     assert_true(
         all_finite(nnlab_model_params(model), nnlab_model_n_params(model)));
     assert_memory_equal(nnlab_model_params(model),
@@ -929,6 +934,38 @@ static void test_divergence_is_reported_and_weights_stay_finite(void **state) {
  */
 
 /* Two targets from two features through hand-set weights. */
+/* The crash handler is the program's choice: training installs none, and
+ * nnlab_install_crash_handler puts one on an alternate stack, once. */
+static void test_crash_handler_is_installed_only_when_asked(void **state) {
+  (void)state;
+  struct sigaction before, trained, installed, again;
+  sigaction(SIGSEGV, NULL, &before);
+  nnlab_dataset *data = wave_data();
+  const char *layers[] = {"4:tanh", "1:identity", NULL};
+  nnlab_model *model = new_model(2, layers);
+  init_model(model, NNLAB_INIT_XAVIER_UNIFORM, 4);
+  nnlab_train_config config;
+  train_config(&config, 2, 4, TRUE);
+  nnlab_trainer *trainer = new_trainer(model, "mse", "sgd(lr=0.1)", &config);
+  assert_true(nnlab_trainer_fit(trainer, data, NULL, NULL));
+  sigaction(SIGSEGV, NULL, &trained);
+  assert_ptr_equal(trained.sa_handler, before.sa_handler);
+
+  assert_true(nnlab_install_crash_handler());
+  sigaction(SIGSEGV, NULL, &installed);
+  assert_ptr_not_equal(installed.sa_handler, before.sa_handler);
+  assert_true(installed.sa_flags & SA_ONSTACK);
+  assert_true(installed.sa_flags & SA_SIGINFO);
+  assert_true(nnlab_install_crash_handler());
+  sigaction(SIGSEGV, NULL, &again);
+  assert_ptr_equal(again.sa_handler, installed.sa_handler);
+  /* Back to what the test runner had, for the tests after this one. */
+  sigaction(SIGSEGV, &before, NULL);
+  nnlab_trainer_free(trainer);
+  nnlab_model_free(model);
+  nnlab_dataset_free(data);
+}
+
 static void test_regression_metrics_match_hand_computation(void **state) {
   (void)state;
   enum { N = 4, D = 2, K = 2 };
@@ -1291,6 +1328,7 @@ int main(void) {
       cmocka_unit_test(test_early_stopping_needs_validation_data),
       cmocka_unit_test(test_gradient_clipping_bounds_the_step),
       cmocka_unit_test(test_divergence_is_reported_and_weights_stay_finite),
+      cmocka_unit_test(test_crash_handler_is_installed_only_when_asked),
       cmocka_unit_test(test_regression_metrics_match_hand_computation),
       cmocka_unit_test(test_metrics_over_many_rows),
       cmocka_unit_test(test_classification_metrics_match_hand_computation),

@@ -38,6 +38,15 @@ NNLAB_API gboolean nnlab_kind_from_name(const char *name,
  * by default nnlab's one-line errors are all a user sees. */
 NNLAB_API void nnlab_show_hdf5_errors(gboolean show);
 
+/* Warnings about the files the engine reads, e.g. one whose arrays carry
+ * no checksums: one line each, without a newline. By default they are
+ * printed on stderr as "nnlab: warning: LINE"; a program may take them
+ * instead (set the handler before loading anything), or pass NULL to
+ * restore the default. */
+typedef void (*nnlab_warning_handler)(const char *message, void *user_data);
+NNLAB_API void nnlab_set_warning_handler(nnlab_warning_handler handler,
+                                         void *user_data);
+
 /* Test hooks for out-of-memory handling: after this call the n-th buffer
  * allocation of the engine (model, gradients, workspaces, optimizer state,
  * datasets, checkpoint contents) fails; 0 turns injection off. Small

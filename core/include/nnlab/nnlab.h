@@ -4,12 +4,15 @@
 
 #include <nnlab/common.h>
 #include <nnlab/dataset.h>
+#include <nnlab/file_verify.h>
+#include <nnlab/files.h>
 #include <nnlab/hparams.h>
 #include <nnlab/plugin_check.h>
 #include <nnlab/registry.h>
 #include <nnlab/component.h>
 #include <nnlab/compare.h>
 #include <nnlab/config.h>
+#include <nnlab/crash_handler.h>
 #include <nnlab/metrics.h>
 #include <nnlab/model.h>
 #include <nnlab/model_file.h>

@@ -34,6 +34,16 @@ NNLAB_API char **nnlab_builtin_plugin_dirs(void);
 NNLAB_API const char *const *nnlab_registry_warnings(
     const nnlab_registry *registry);
 
+/* Directories that were not searched: unreadable ones and ones another
+ * user could change (refused, as such plugin files are), in search order,
+ * then relative entries of NNLAB_PLUGIN_PATH. Each is also a warning;
+ * listings that show problems themselves use these instead. The index-th
+ * directory, with why in *reason (may be NULL); NULL past the end. */
+NNLAB_API size_t nnlab_registry_n_skipped_dirs(const nnlab_registry *registry);
+NNLAB_API const char *nnlab_registry_skipped_dir(const nnlab_registry *registry,
+                                                 size_t index,
+                                                 const char **reason);
+
 /* Every plugin file seen, usable or not, in search order. */
 NNLAB_API size_t nnlab_registry_count(const nnlab_registry *registry);
 NNLAB_API const nnlab_plugin *nnlab_registry_get(const nnlab_registry *registry,
