@@ -64,14 +64,7 @@ def listing(directory):
     return sorted(os.listdir(directory))
 
 
-def find_h5py_python():
-    for candidate in (sys.executable, "python3", "/usr/bin/python3"):
-        if shutil.which(candidate) and subprocess.run(
-                [candidate, "-c", "import h5py, numpy"],
-                capture_output=True).returncode == 0:
-            return candidate
-    return None
-
+from h5py_python import find_h5py_python  # noqa: E402
 
 h5py_python = find_h5py_python()
 
