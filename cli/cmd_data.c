@@ -37,8 +37,9 @@ char **data_split_names(const char *option, const char *text) {
   for (size_t i = 0; names[i]; i++) {
     g_strstrip(names[i]);
     if (names[i][0] != '\0') continue;
+    g_autofree char *quoted = nnlab_excerpt(text);
     fprintf(stderr, "nnlab: error: %s: name %zu of '%s' is empty\n", option,
-            i + 1, text);
+            i + 1, quoted);
     g_strfreev(names);
     return NULL;
   }
@@ -106,9 +107,10 @@ int cmd_data(int argc, char **argv) {
   for (size_t i = 0; i < G_N_ELEMENTS(data_commands); i++)
     if (strcmp(argv[1], data_commands[i].name) == 0)
       return data_commands[i].run(argc - 1, argv + 1);
+  g_autofree char *quoted = nnlab_excerpt(argv[1]);
   fprintf(stderr,
           "nnlab: error: unknown data subcommand '%s' (try nnlab data "
           "--help)\n",
-          argv[1]);
+          quoted);
   return 2;
 }

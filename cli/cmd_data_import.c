@@ -52,10 +52,11 @@ static gboolean parse_delimiter(const char *text, char *delimiter) {
     *delimiter = text[0];
     return TRUE;
   }
+  g_autofree char *quoted = nnlab_excerpt(text);
   fprintf(stderr,
           "nnlab: error: --delimiter: '%s' is not a single character (or "
           "'tab')\n",
-          text);
+          quoted);
   return FALSE;
 }
 
@@ -67,8 +68,10 @@ static gboolean parse_header(const char *text, nnlab_csv_header *header) {
   else if (strcmp(text, "no") == 0)
     *header = NNLAB_CSV_HEADER_NO;
   else {
+    g_autofree char *quoted = nnlab_excerpt(text);
     fprintf(stderr,
-            "nnlab: error: --header: '%s' is not one of auto, yes, no\n", text);
+            "nnlab: error: --header: '%s' is not one of auto, yes, no\n",
+            quoted);
     return FALSE;
   }
   return TRUE;
@@ -77,9 +80,10 @@ static gboolean parse_header(const char *text, nnlab_csv_header *header) {
 static gboolean parse_task(const char *text, nnlab_task *task) {
   if (!text) return TRUE;
   if (nnlab_task_from_name(text, task)) return TRUE;
+  g_autofree char *quoted = nnlab_excerpt(text);
   fprintf(stderr,
           "nnlab: error: --task: '%s' is not regression or classification\n",
-          text);
+          quoted);
   return FALSE;
 }
 

@@ -112,13 +112,14 @@ int cmd_eval(int argc, char **argv) {
     fprintf(stderr, "nnlab: error: expected MODEL.h5 [DATA.h5] (try --help)\n");
     return 2;
   }
+  g_autofree char *quoted = split ? nnlab_excerpt(split) : NULL;
   if (split &&
       !g_strv_contains(
           (const char *const[]){"train", "val", "test", "all", NULL}, split)) {
     fprintf(stderr,
             "nnlab: error: --split: expected train, val, test or "
             "all, got '%s'\n",
-            split);
+            quoted);
     return 2;
   }
   nnlab_show_hdf5_errors(verbose);

@@ -285,10 +285,11 @@ int cmd_plugins(int argc, char **argv) {
   if (!parse_options(context, &argc, &argv)) return 2;
   nnlab_plugin_kind kind = 0;
   if (kind_filter && !nnlab_kind_from_name(kind_filter, &kind)) {
+    g_autofree char *quoted = nnlab_excerpt(kind_filter);
     fprintf(stderr,
             "nnlab: error: --kind: unknown kind '%s'; expected activation, "
             "loss or optimizer\n",
-            kind_filter);
+            quoted);
     return 2;
   }
   gboolean show = argc >= 2 && strcmp(argv[1], "show") == 0;

@@ -66,7 +66,9 @@ int cmd_predict(int argc, char **argv) {
       "INPUT.csv holds one row of raw features per line (a header line is\n"
       "skipped); INPUT.h5 is an nnlab dataset. The model's standardization\n"
       "is applied. Output: CSV with the predicted class (classification)\n"
-      "and the network's outputs.\n");
+      "and the network's outputs. Every row is predicted: unlike eval's\n"
+      "--split, no row numbers recorded in the model are used, so any data\n"
+      "with the model's features is valid input.\n");
   if (!parse_options(context, &argc, &argv)) return 2;
   if (argc != 3) {
     fprintf(stderr,

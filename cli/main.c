@@ -77,8 +77,9 @@ static int run_command(int argc, char **argv) {
   for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
     if (strcmp(argv[1], commands[i].name) == 0)
       return commands[i].run(argc - 1, argv + 1);
+  g_autofree char *quoted = nnlab_excerpt(argv[1]);
   fprintf(stderr, "nnlab: error: unknown command '%s' (try nnlab --help)\n",
-          argv[1]);
+          quoted);
   return 2;
 }
 

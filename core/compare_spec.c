@@ -8,7 +8,7 @@
 #include <nnlab/hparams.h>
 
 #include "compare_spec.h"
-#include "excerpt.h"
+#include <nnlab/common.h>
 #include "key_file_overrides.h"
 #include "suggest.h"
 

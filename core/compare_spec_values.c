@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "compare_spec.h"
-#include "excerpt.h"
+#include <nnlab/common.h>
 #include "suggest.h"
 
 /* ---- Locations -------------------------------------------------------- */

@@ -3,7 +3,7 @@
 #include <nnlab/component.h>
 #include <nnlab/hparams.h>
 
-#include "excerpt.h"
+#include <nnlab/common.h>
 
 /* Splits text at commas outside parentheses; NULL if brackets are
  * unbalanced. */

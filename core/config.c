@@ -6,7 +6,7 @@
 #include <nnlab/files.h>
 #include <nnlab/hparams.h>
 
-#include "excerpt.h"
+#include <nnlab/common.h>
 #include "key_file_overrides.h"
 #include "suggest.h"
 

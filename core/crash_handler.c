@@ -30,6 +30,7 @@
 #include <nnlab/crash_handler.h>
 
 #include "plugin_call.h"
+#include "signal_stack.h"
 
 _Thread_local plugin_call nnlab_plugin_call_now;
 
@@ -45,8 +46,6 @@ static struct sigaction previous[G_N_ELEMENTS(fatal_signals)];
 static char program[64];
 /* The first thread in claims the line; the others wait until written. */
 static int claimed, written;
-/* The main thread's; a stack overflow leaves no stack to run on. */
-static char alternate_stack[64 * 1024];
 
 const char *plugin_phase_name(plugin_phase phase) {
   switch (phase) {
@@ -158,12 +157,7 @@ static void on_fatal_signal(int sig, siginfo_t *info, void *context) {
 static gboolean install(void) {
   const char *name = program_invocation_short_name;
   g_snprintf(program, sizeof program, "%s: ", name && *name ? name : "nnlab");
-  stack_t current;
-  if (sigaltstack(NULL, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
-    stack_t stack = {.ss_sp = alternate_stack,
-                     .ss_size = sizeof alternate_stack};
-    sigaltstack(&stack, NULL);
-  }
+  signal_stack_prepare_thread();
   struct sigaction action;
   memset(&action, 0, sizeof action);
   action.sa_sigaction = on_fatal_signal;

@@ -4,7 +4,7 @@
 #include <nnlab/dataset.h>
 
 #include "dataset_csv_reader.h"
-#include "excerpt.h"
+#include <nnlab/common.h>
 
 static gboolean parse_number(const char *cell, float *out) {
   char *end = NULL;

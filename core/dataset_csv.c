@@ -6,7 +6,7 @@
 
 #include "dataset_csv_reader.h"
 #include "dataset_internal.h"
-#include "excerpt.h"
+#include <nnlab/common.h>
 #include "suggest.h"
 
 typedef struct csv_import {

@@ -1,5 +1,7 @@
-/* This file implements the bounded quotes of excerpt.h. */
-#include "excerpt.h"
+/* Bounded quotes of user-supplied text for error messages (nnlab/common.h):
+ * an error names what the user gave so they can find it, but a 10 MB cell
+ * is cut, not echoed. */
+#include <nnlab/common.h>
 
 /* Past the UTF-8 character at p: its lead byte and any continuation bytes
  * (never past the terminating NUL, which is not a continuation byte). */

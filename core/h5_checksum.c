@@ -5,7 +5,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "excerpt.h"
+#include <nnlab/common.h>
 #include "h5_arrays.h"
 #include "h5_attrs.h"
 

@@ -5,7 +5,7 @@
 
 #include <nnlab/hparams.h>
 
-#include "excerpt.h"
+#include <nnlab/common.h>
 #include "hparams_internal.h"
 #include "suggest.h"
 

@@ -4,7 +4,6 @@
 
 #include <nnlab/common.h>
 
-#include "excerpt.h"
 
 /* What GKeyFile accepts as a section or key name (it ignores others with
  * a critical warning): no brackets, no '=' in keys, no control

@@ -3,7 +3,7 @@
 
 #include <nnlab/registry.h>
 
-#include "excerpt.h"
+#include <nnlab/common.h>
 #include "plugin_scan.h"
 #include "plugin_trust.h"
 #include "plugin_validate.h"

@@ -1,5 +1,7 @@
 #include "thread_pool.h"
 
+#include "signal_stack.h"
+
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -108,6 +110,7 @@ static void run_tasks(uint64_t generation) {
 static gpointer worker_main(gpointer data) {
   size_t index = GPOINTER_TO_SIZE(data);
   uint64_t seen = 0;
+  signal_stack_prepare_thread();
   for (;;) {
     uint64_t generation = seen;
     for (int i = 0; i < SPIN_ITERATIONS && generation == seen; i++) {

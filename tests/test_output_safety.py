@@ -352,6 +352,18 @@ for name, path in long_values.items():
     check(f"{name} of 100 kB or more: one error line under 400 characters",
           result.returncode == 1 and len(result.stderr.splitlines()) == 1
           and len(result.stderr) < 400, f"{len(result.stderr)}: {result.stderr}")
+long_word = "w" * 100_000
+for name, args in [("an unknown command", (long_word,)),
+                   ("an unknown data subcommand", ("data", long_word)),
+                   ("a --task value", ("data", "import", cell, "-o", os.path.join(work, "t.h5"),
+                                      "--task", long_word)),
+                   ("a --split value", ("eval", model, "--split", long_word)),
+                   ("a --kind value", ("plugins", "--kind", long_word))]:
+    result = run(*args)
+    check(f"{name} of 100 kB: one error line under 200 characters, cut with …",
+          result.returncode == 2 and len(result.stderr.splitlines()) == 1
+          and len(result.stderr) < 200 and "w" * 80 + "…'" in result.stderr,
+          f"{len(result.stderr)}: {result.stderr[:300]}")
 # About 80 kB (the kernel takes at most 128 kB in one environment string).
 search = ":".join(os.path.join(work, "p" * 100 + str(i)) for i in range(600))
 result = run("train", os.path.join(work, "iris.ini"), "--out", os.path.join(work, "r4"),

@@ -87,6 +87,18 @@ check("a crash in a parallel optimizer step names the optimizer",
       in crashed.stderr and died_from_segfault(crashed),
       f"{crashed.returncode} {crashed.stderr}")
 
+# A stack overflow on a pool worker: the worker's own signal stack gives
+# the handler room to report it.
+crashed = subprocess.run([nnlab, "train", config, "--out", os.path.join(work, "deep"),
+                          "--quiet", "--set", "optimizer.name=overflowing_step",
+                          "--set", "model.hidden=512,256"],
+                         capture_output=True, text=True, env=workers, timeout=120)
+check("a stack overflow on a pool worker names the optimizer",
+      ("in optimizer plugin 'overflowing_step', optimizer step: the plugin crashed"
+       in crashed.stderr and died_from_segfault(crashed))
+      or ("Sanitizer" in crashed.stderr and "stack-overflow" in crashed.stderr),
+      f"{crashed.returncode} {crashed.stderr[-2000:]}")
+
 # An activation that returns NaN above 2: the step's loss is NaN.
 nan = train("nan", "model.activation=nan_above")
 check("divergence exits 3", nan.returncode == 3, nan.stderr)

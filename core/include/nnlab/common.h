@@ -55,6 +55,15 @@ NNLAB_API void nnlab_debug_fail_allocation(guint64 n);
 /* Buffer allocations made since the last nnlab_debug_fail_allocation. */
 NNLAB_API guint64 nnlab_debug_allocations(void);
 
+/* A bounded quote of user-supplied text (a CSV cell, an INI value, a name)
+ * for an error message: the text, or its first max_chars UTF-8 characters
+ * and "…" when longer, with control characters escaped (\n, \t, \xNN) so
+ * that the message stays one short line. Free with g_free. */
+#define NNLAB_EXCERPT_CHARS 80
+NNLAB_API char *nnlab_excerpt_chars(const char *text, size_t max_chars);
+/* nnlab_excerpt_chars(text, NNLAB_EXCERPT_CHARS). */
+NNLAB_API char *nnlab_excerpt(const char *text);
+
 /* Short text for a plugin status code. */
 NNLAB_API const char *nnlab_status_message(nnlab_status status);
 
