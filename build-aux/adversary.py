@@ -73,9 +73,11 @@ def failed(status, stderr):
     return "clean" if len(lines) == 1 and lines[0].startswith("nnlab: ") else "messy"
 
 
-def leftovers(directory):
-    """Temporary files an interrupted write left in directory."""
-    return [name for name in os.listdir(directory) if name.startswith(".") and ".h5." in name]
+def leftovers(directory, target=""):
+    """Temporary files an interrupted write left in directory: of the file
+    named target only, when other writes run in the same directory."""
+    prefix = "." + target
+    return [name for name in os.listdir(directory) if name.startswith(prefix) and ".h5." in name]
 
 
 class Campaign:
@@ -181,7 +183,8 @@ class Campaign:
                 if outcome is None:
                     status, _, stderr = self.nn("data", "info", path + ".h5")
                     outcome = "ok" if status == 0 else "silent"
-                if outcome == "clean" and leftovers(os.path.dirname(path)):
+                if outcome == "clean" and leftovers(os.path.dirname(path),
+                                                    os.path.basename(path) + ".h5"):
                     outcome = "lost"
                 return outcome, path
             status, _, stderr = self.nn("data", "info", path)
