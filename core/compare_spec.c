@@ -297,7 +297,7 @@ static gboolean read_metric(const spec_state *s, const nnlab_compare *c,
                     m == NNLAB_COMPARE_SECONDS_TO_TARGET;
   if (timing && (final_only || curve_only))
     return spec_fail(r, "compare", key, error,
-                     "%s: expected a final value such as val_loss, not %s", key,
+                     "%s: expected a metric such as val_loss, not %s", key,
                      raw);
   if (timing && !c->has_target)
     return spec_fail(r, "compare", key, error, "%s: %s needs [compare] target",

@@ -402,6 +402,14 @@ if mixed_default:
           evaluated.get("rmse") == test_rmse and evaluated.get("r2") == test_r2,
           f"{evaluated} vs {test_rmse}, {test_r2}")
 
+result = run("compare", mixed, "--out", os.path.join(work, "mixed-table"),
+             "--set", "compare.seeds=1", "--set", "problem.training.epochs=2",
+             env=with_log_cosh)
+check("the table says the losses differ and shows rmse",
+      "sorted by val_rmse (mean)" in result.stdout
+      and "candidates train with different losses" in result.stdout
+      and " test_rmse " in result.stdout, result.stdout[:600])
+
 result, chosen, out = compare_mixed("mixed-train-rmse", "compare.sort_by=train_rmse")
 if chosen:
     rows = {r["candidate"]: r for r in chosen["rows"]}
