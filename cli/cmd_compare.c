@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "compare_output.h"
 #include "compare_plots.h"
+#include "run_lock.h"
 
 #define BAR_WIDTH 28
 #define REDRAW_INTERVAL_US 200000
@@ -159,7 +160,8 @@ static int run_comparison(const compare_options *o, const char *spec_path) {
   int status = 0;
   nnlab_compare *c = nnlab_compare_load(
       spec_path, (const char *const *)o->overrides, registry, &error);
-  if (!c || !prepare_out_dir(out_dir, &error)) {
+  if (!c || !prepare_out_dir(out_dir, &error) ||
+      !run_lock_acquire(out_dir, "compare", &error)) {
     status = report_error(error);
     goto done;
   }
@@ -221,7 +223,13 @@ int cmd_compare(int argc, char **argv) {
       "weights and sees the data in the same order. Prints a table sorted\n"
       "by the chosen metric (mean +- std and min..max over the seeds, time\n"
       "to target, diverged runs, wins against the baseline) and writes\n"
-      "DIR/results.h5, DIR/summary.csv and plots.\n");
+      "DIR/results.h5, DIR/summary.csv and plots.\n"
+      "\n"
+      "Metrics: train_, val_ or test_ followed by loss, accuracy\n"
+      "(classification), rmse, mae or r2 (regression), as nnlab eval\n"
+      "computes them. When candidates use different losses, loss does not\n"
+      "rank them: the default is val_rmse or val_accuracy. One compare or\n"
+      "train at a time writes DIR (a lock on DIR/.lock).\n");
   int status = 0;
   if (!parse_options(context, &argc, &argv)) {
     status = 2;

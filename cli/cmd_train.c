@@ -204,7 +204,7 @@ int cmd_train(int argc, char **argv) {
   g_autofree char *model_path = g_build_filename(out_dir, "model.h5", NULL);
   nnlab_run *run = start_run(&o, config_path, registry, &config, &error);
   if (!run || !prepare_out_dir(out_dir, model_path, &error) ||
-      !run_lock_acquire(out_dir, &error) ||
+      !run_lock_acquire(out_dir, "train", &error) ||
       !checkpointer_init(&saver, run, out_dir, (size_t)o.checkpoint_every,
                          (size_t)o.keep, &error)) {
     status = report_error(error);

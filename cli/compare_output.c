@@ -42,8 +42,9 @@ static void table_print(const table *t, FILE *out) {
   }
 }
 
+/* Accuracy and r2: fractions, shown with fixed decimals. */
 static gboolean is_accuracy(size_t metric) {
-  return metric % 2 == 1;
+  return nnlab_compare_metric_higher_is_better(metric);
 }
 
 static char *format_value(double v, gboolean accuracy) {
@@ -67,9 +68,16 @@ static char *format_range(const nnlab_compare_stats *s, gboolean accuracy) {
   return g_strdup_printf("%s..%s", min, max);
 }
 
-/* The final metrics any run has a value for (train loss at least). */
+/* The final metrics any run has a value for (train loss at least) among
+ * each part's loss, accuracy (classification) and rmse (regression) and
+ * the metrics the table is sorted and timed by; summary.csv, results.h5
+ * and --json have mae and r2 too. */
 static gboolean metric_shown(const nnlab_compare *c, size_t metric) {
   if (metric == NNLAB_COMPARE_TRAIN_LOSS) return TRUE;
+  gboolean in_table =
+      metric % NNLAB_COMPARE_N_MEASURES <= NNLAB_COMPARE_TRAIN_RMSE ||
+      metric == c->sort_by || (c->has_target && metric == c->target_metric);
+  if (!in_table) return FALSE;
   for (size_t i = 0; i < c->n_runs; i++)
     if (isfinite(c->runs[i].final[metric])) return TRUE;
   return FALSE;
@@ -97,7 +105,12 @@ static void print_heading(const nnlab_compare *c, FILE *out) {
         out, "; target: %s %s %g", metric_label(c, c->target_metric),
         nnlab_compare_metric_higher_is_better(c->target_metric) ? ">=" : "<=",
         c->target);
-  fprintf(out, "; baseline: %s\n\n", c->candidates[c->baseline].name);
+  fprintf(out, "; baseline: %s\n", c->candidates[c->baseline].name);
+  if (c->mixed_losses)
+    fprintf(out,
+            "candidates train with different losses: each loss column is "
+            "the candidate's own loss and does not rank them\n");
+  fputc('\n', out);
 }
 
 static void add_header(table *t, const nnlab_compare *c, const gboolean *shown,
@@ -299,6 +312,8 @@ void compare_print_json(const nnlab_compare *c, const char *out_dir,
     add_number(b, "target", c->target);
   }
   json_add_string_member(b, "baseline", c->candidates[c->baseline].name);
+  json_builder_set_member_name(b, "mixed_losses");
+  json_builder_add_boolean_value(b, c->mixed_losses);
   json_builder_set_member_name(b, "rows");
   json_builder_begin_array(b);
   for (size_t r = 0; r < c->n_rows; r++) add_json_row(b, c, r);

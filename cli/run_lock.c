@@ -19,29 +19,37 @@ static int open_lock_file(const char *path, GError **error) {
   return fd;
 }
 
-gboolean run_lock_acquire(const char *out_dir, GError **error) {
+/* " train (pid 123)" from the lock file's "123 train", for the message. */
+static char *describe_holder(int fd) {
+  char text[64] = "";
+  ssize_t n = pread(fd, text, sizeof text - 1, 0);
+  text[n > 0 ? n : 0] = '\0';
+  g_auto(GStrv) words = g_strsplit(g_strstrip(text), " ", 2);
+  if (!words[0] || !*words[0]) return g_strdup(" process");
+  return g_strdup_printf(" %s (pid %s)", words[1] ? words[1] : "process",
+                         words[0]);
+}
+
+gboolean run_lock_acquire(const char *out_dir, const char *command,
+                          GError **error) {
   g_autofree char *path = g_build_filename(out_dir, ".lock", NULL);
   int fd = open_lock_file(path, error);
   if (fd < 0) return FALSE;
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    char holder[32] = "";
-    ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
-    holder[n > 0 ? n : 0] = '\0';
-    g_strstrip(holder);
-    g_autofree char *who =
-        *holder ? g_strdup_printf(" (pid %s)", holder) : g_strdup("");
+    g_autofree char *who = describe_holder(fd);
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO,
-                "%s: another nnlab train%s is using this run directory; "
-                "wait for it or choose another --out",
+                "%s: another nnlab%s is using this directory; wait for it or "
+                "choose another --out",
                 out_dir, who);
     close(fd);
     return FALSE;
   }
   /* Record who holds it, for the message above; the descriptor stays open
    * (and the lock held) until exit. */
-  g_autofree char *pid = g_strdup_printf("%ld\n", (long)getpid());
+  g_autofree char *holder =
+      g_strdup_printf("%ld %s\n", (long)getpid(), command);
   gboolean recorded =
-      ftruncate(fd, 0) == 0 && pwrite(fd, pid, strlen(pid), 0) > 0;
-  (void)recorded; /* the pid only makes the message above friendlier */
+      ftruncate(fd, 0) == 0 && pwrite(fd, holder, strlen(holder), 0) > 0;
+  (void)recorded; /* the holder only makes the message above friendlier */
   return TRUE;
 }

@@ -60,17 +60,27 @@ static void count_epoch(const nnlab_progress *progress, void *user_data) {
   if (progress->finished) g_atomic_int_inc(&p->epochs_done);
 }
 
+/* m's measures in metric order: loss, accuracy, rmse, mae, r2. */
+static void store_measures(double *values, const nnlab_metrics *m) {
+  const double measures[NNLAB_COMPARE_N_MEASURES] = {m->loss, m->accuracy,
+                                                     m->rmse, m->mae, m->r2};
+  memcpy(values, measures, sizeof measures);
+}
+
 static void record_history(nnlab_compare_run *run, const nnlab_run *r) {
   size_t n = 0;
   const nnlab_epoch_record *history = nnlab_trainer_history(r->trainer, &n);
   n = MIN(n, run->n_epochs);
   double elapsed = 0;
+  double train[NNLAB_COMPARE_N_MEASURES], val[NNLAB_COMPARE_N_MEASURES];
   for (size_t e = 0; e < n; e++) {
     const nnlab_epoch_record *h = &history[e];
-    run->curves[NNLAB_COMPARE_TRAIN_LOSS][e] = h->train.loss;
-    run->curves[NNLAB_COMPARE_TRAIN_ACCURACY][e] = h->train.accuracy;
-    run->curves[NNLAB_COMPARE_VAL_LOSS][e] = h->val.loss;
-    run->curves[NNLAB_COMPARE_VAL_ACCURACY][e] = h->val.accuracy;
+    store_measures(train, &h->train);
+    store_measures(val, &h->val);
+    for (size_t i = 0; i < NNLAB_COMPARE_N_MEASURES; i++) {
+      run->curves[NNLAB_COMPARE_TRAIN_LOSS + i][e] = train[i];
+      run->curves[NNLAB_COMPARE_VAL_LOSS + i][e] = val[i];
+    }
     run->lr_curve[e] = h->lr;
     elapsed += h->seconds;
     run->seconds[e] = elapsed;
@@ -79,8 +89,9 @@ static void record_history(nnlab_compare_run *run, const nnlab_run *r) {
   run->epochs_done = n;
 }
 
-/* Final loss and accuracy on each part of the data, with the weights the
- * run ended with (early stopping's best, if it stopped early). */
+/* Final metrics on each part of the data, as nnlab eval computes them,
+ * with the weights the run ended with (early stopping's best, if it
+ * stopped early). */
 static gboolean evaluate_finals(nnlab_compare_run *run, nnlab_run *r,
                                 GError **error) {
   const nnlab_dataset *parts[] = {r->train, r->val, r->test};
@@ -89,8 +100,7 @@ static gboolean evaluate_finals(nnlab_compare_run *run, nnlab_run *r,
     nnlab_metrics m;
     if (!nnlab_evaluate(r->model, &r->config->loss, parts[i], &m, error))
       return FALSE;
-    run->final[2 * i] = m.loss;
-    run->final[2 * i + 1] = m.accuracy;
+    store_measures(&run->final[i * NNLAB_COMPARE_N_MEASURES], &m);
   }
   return TRUE;
 }

@@ -12,9 +12,6 @@
 #define RESULTS_FORMAT "nnlab-compare"
 #define RESULTS_FORMAT_VERSION 1
 
-static const char *const curve_names[NNLAB_COMPARE_N_CURVES] = {
-    "train_loss", "train_accuracy", "val_loss", "val_accuracy"};
-
 static const char *const kind_names[] = {"dataset", "function", "quadratic"};
 
 static const char *status_name(nnlab_compare_status status) {
@@ -90,6 +87,7 @@ static gboolean write_root(hid_t root, const nnlab_compare *c, GError **error) {
                          error) &&
          h5_attr_write_string(root, "baseline", c->candidates[c->baseline].name,
                               error) &&
+         h5_write_uint64(root, "mixed_losses", c->mixed_losses, error) &&
          h5_write_array(root, "seeds", H5T_NATIVE_UINT64, 1, seeds, c->seeds,
                         error);
 }
@@ -115,9 +113,6 @@ static gboolean write_candidates(hid_t root, const nnlab_compare *c,
 
 static gboolean write_run_attrs(hid_t g, const nnlab_compare *c,
                                 const nnlab_compare_run *run, GError **error) {
-  static const char *const final_names[NNLAB_COMPARE_N_FINAL] = {
-      "final_train_loss",   "final_train_accuracy", "final_val_loss",
-      "final_val_accuracy", "final_test_loss",      "final_test_accuracy"};
   const nnlab_compare_candidate *cand = &c->candidates[run->candidate];
   gboolean ok =
       h5_attr_write_string(g, "candidate", cand->name, error) &&
@@ -138,8 +133,11 @@ static gboolean write_run_attrs(hid_t g, const nnlab_compare *c,
       h5_write_double(g, "epochs_to_target", run->epochs_to_target, error) &&
       h5_write_double(g, "seconds_to_target", run->seconds_to_target, error) &&
       h5_write_double(g, "wall_seconds", run->wall_seconds, error);
-  for (size_t m = 0; ok && m < NNLAB_COMPARE_N_FINAL; m++)
-    ok = h5_write_double(g, final_names[m], run->final[m], error);
+  for (size_t m = 0; ok && m < NNLAB_COMPARE_N_FINAL; m++) {
+    g_autofree char *name =
+        g_strconcat("final_", nnlab_compare_metric_name(m), NULL);
+    ok = h5_write_double(g, name, run->final[m], error);
+  }
   return ok;
 }
 
@@ -160,7 +158,8 @@ static gboolean write_run(hid_t parent, const char *name,
       !h5_write_array(g, "state", H5T_NATIVE_UINT64, 1, dims, states, error))
     return FALSE;
   for (size_t i = 0; run->curves[0] && i < NNLAB_COMPARE_N_CURVES; i++)
-    if (!write_doubles(g, curve_names[i], run->curves[i], n, error))
+    if (!write_doubles(g, nnlab_compare_metric_name(i), run->curves[i], n,
+                       error))
       return FALSE;
   if (run->lr_curve && (!write_doubles(g, "lr", run->lr_curve, n, error) ||
                         !write_doubles(g, "seconds", run->seconds, n, error)))

@@ -26,8 +26,11 @@ static const char *const candidate_keys[] = {"optimizer", "lr", "batch_size",
 static const char *const section_names[] = {"compare", "problem",
                                             "candidate NAME", NULL};
 static const char *const metric_names[] = {
-    "train_loss",       "train_accuracy",    "val_loss",
-    "val_accuracy",     "test_loss",         "test_accuracy",
+    "train_loss",       "train_accuracy",    "train_rmse",
+    "train_mae",        "train_r2",          "val_loss",
+    "val_accuracy",     "val_rmse",          "val_mae",
+    "val_r2",           "test_loss",         "test_accuracy",
+    "test_rmse",        "test_mae",          "test_r2",
     "epochs_to_target", "seconds_to_target", NULL};
 const char *const compare_function_names[] = {"rosenbrock", "beale", "bowl",
                                               "quadratic_deep", NULL};
@@ -46,10 +49,27 @@ gboolean nnlab_compare_metric_from_name(const char *name,
   return FALSE;
 }
 
+/* The measure of a metric on its part of the data. */
+typedef enum metric_measure {
+  MEASURE_LOSS,
+  MEASURE_ACCURACY,
+  MEASURE_RMSE,
+  MEASURE_MAE,
+  MEASURE_R2,
+} metric_measure;
+
+static metric_measure measure_of(nnlab_compare_metric metric) {
+  return (metric_measure)(metric % NNLAB_COMPARE_N_MEASURES);
+}
+
 gboolean nnlab_compare_metric_higher_is_better(nnlab_compare_metric metric) {
-  return metric == NNLAB_COMPARE_TRAIN_ACCURACY ||
-         metric == NNLAB_COMPARE_VAL_ACCURACY ||
-         metric == NNLAB_COMPARE_TEST_ACCURACY;
+  if (metric >= NNLAB_COMPARE_N_FINAL) return FALSE;
+  return measure_of(metric) == MEASURE_ACCURACY ||
+         measure_of(metric) == MEASURE_R2;
+}
+
+gboolean nnlab_compare_metric_is_loss(nnlab_compare_metric metric) {
+  return metric < NNLAB_COMPARE_N_FINAL && measure_of(metric) == MEASURE_LOSS;
 }
 
 static gboolean read_seeds(const spec_reader *r, nnlab_compare *c,
@@ -255,7 +275,7 @@ static gboolean read_compare(spec_state *s, nnlab_compare *c, GError **error) {
 }
 
 /* A metric key: one of the names, fitting the problem (validation or test
- * data, classification, a curve). */
+ * data, the task's measures, a curve). */
 static gboolean read_metric(const spec_state *s, const nnlab_compare *c,
                             const char *key, nnlab_compare_metric fallback,
                             gboolean curve_only, gboolean final_only,
@@ -267,9 +287,9 @@ static gboolean read_metric(const spec_state *s, const nnlab_compare *c,
     g_autofree char *hint = nnlab_suggest_hint(raw, metric_names);
     g_autofree char *shown = nnlab_excerpt(raw);
     return spec_fail(r, "compare", key, error,
-                     "%s: unknown metric '%s'%s; expected train_loss, "
-                     "train_accuracy, val_loss, val_accuracy, test_loss, "
-                     "test_accuracy, epochs_to_target or seconds_to_target",
+                     "%s: unknown metric '%s'%s; expected train_, val_ or "
+                     "test_ followed by loss, accuracy, rmse, mae or r2, or "
+                     "epochs_to_target or seconds_to_target",
                      key, shown, hint);
   }
   nnlab_compare_metric m = *out;
@@ -277,7 +297,8 @@ static gboolean read_metric(const spec_state *s, const nnlab_compare *c,
                     m == NNLAB_COMPARE_SECONDS_TO_TARGET;
   if (timing && (final_only || curve_only))
     return spec_fail(r, "compare", key, error,
-                     "%s: expected a loss or accuracy, not %s", key, raw);
+                     "%s: expected a metric such as val_loss, not %s", key,
+                     raw);
   if (timing && !c->has_target)
     return spec_fail(r, "compare", key, error, "%s: %s needs [compare] target",
                      key, raw);
@@ -292,15 +313,20 @@ static gboolean read_metric(const spec_state *s, const nnlab_compare *c,
                      "%s: a test function has one loss, f(x) - f(x*): use "
                      "loss",
                      key);
-  gboolean accuracy = m % 2 == 1;
-  if (accuracy && c->task != NNLAB_TASK_CLASSIFICATION)
+  metric_measure measure = measure_of(m);
+  if (measure == MEASURE_ACCURACY && c->task != NNLAB_TASK_CLASSIFICATION)
     return spec_fail(r, "compare", key, error,
-                     "%s: %s needs a classification problem", key, raw);
+                     "%s: %s needs a classification problem; use rmse, mae "
+                     "or r2 for regression",
+                     key, raw);
+  if (measure > MEASURE_ACCURACY && c->task != NNLAB_TASK_REGRESSION)
+    return spec_fail(r, "compare", key, error,
+                     "%s: %s needs a regression problem; use accuracy for "
+                     "classification",
+                     key, raw);
   const nnlab_run_config *base = c->priv->configs ? c->priv->configs[0] : NULL;
-  gboolean is_val =
-      m == NNLAB_COMPARE_VAL_LOSS || m == NNLAB_COMPARE_VAL_ACCURACY;
-  gboolean is_test =
-      m == NNLAB_COMPARE_TEST_LOSS || m == NNLAB_COMPARE_TEST_ACCURACY;
+  gboolean is_val = m >= NNLAB_COMPARE_VAL_LOSS && m < NNLAB_COMPARE_TEST_LOSS;
+  gboolean is_test = m >= NNLAB_COMPARE_TEST_LOSS;
   if ((is_val && (!base || base->split.val_fraction == 0)) ||
       (is_test && (!base || base->split.test_fraction == 0)))
     return spec_fail(r, "compare", key, error,
@@ -310,17 +336,50 @@ static gboolean read_metric(const spec_state *s, const nnlab_compare *c,
   return TRUE;
 }
 
+/* With mixed losses, a metric that ranks candidates (sort_by, and the
+ * target that times them) must not be a loss. */
+static gboolean check_comparable(const spec_state *s, const char *key,
+                                 nnlab_compare_metric metric,
+                                 nnlab_compare_metric common,
+                                 const char *losses, GError **error) {
+  if (!nnlab_compare_metric_is_loss(metric)) return TRUE;
+  return spec_fail(&s->r, "compare", key, error,
+                   "%s: candidates use different losses (%s), so their %s "
+                   "values do not compare; use a common metric such as %s",
+                   key, losses, nnlab_compare_metric_name(metric),
+                   nnlab_compare_metric_name(common));
+}
+
 static gboolean read_metrics(const spec_state *s, nnlab_compare *c,
                              GError **error) {
   const nnlab_run_config *base = c->priv->configs ? c->priv->configs[0] : NULL;
-  nnlab_compare_metric loss = base && base->split.val_fraction > 0
-                                  ? NNLAB_COMPARE_VAL_LOSS
-                                  : NNLAB_COMPARE_TRAIN_LOSS;
-  return read_metric(s, c, "target_metric", loss, TRUE, FALSE,
-                     &c->target_metric, error) &&
-         read_metric(s, c, "sort_by", loss, FALSE, FALSE, &c->sort_by, error) &&
-         read_metric(s, c, "sweep_metric", loss, FALSE, TRUE, &c->sweep_metric,
-                     error);
+  gboolean has_val = base && base->split.val_fraction > 0;
+  nnlab_compare_metric fallback =
+      has_val ? NNLAB_COMPARE_VAL_LOSS : NNLAB_COMPARE_TRAIN_LOSS;
+  g_autofree char *losses = compare_mixed_losses(c);
+  nnlab_compare_metric common = compare_common_metric(c->task, has_val);
+  c->mixed_losses = losses != NULL;
+  if (c->mixed_losses) {
+    fallback = common;
+    if (c->has_target &&
+        !g_key_file_has_key(s->r.file, "compare", "target_metric", NULL))
+      return spec_fail(&s->r, "compare", "target", error,
+                       "target: candidates use different losses (%s); set "
+                       "target_metric to a common metric such as %s",
+                       losses, nnlab_compare_metric_name(common));
+  }
+  if (!read_metric(s, c, "target_metric", fallback, TRUE, FALSE,
+                   &c->target_metric, error) ||
+      !read_metric(s, c, "sort_by", fallback, FALSE, FALSE, &c->sort_by,
+                   error) ||
+      !read_metric(s, c, "sweep_metric", fallback, FALSE, TRUE,
+                   &c->sweep_metric, error))
+    return FALSE;
+  return !c->mixed_losses ||
+         (check_comparable(s, "sort_by", c->sort_by, common, losses, error) &&
+          (!c->has_target ||
+           check_comparable(s, "target_metric", c->target_metric, common,
+                            losses, error)));
 }
 
 /* ---- Problems -------------------------------------------------------- */

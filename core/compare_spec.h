@@ -75,4 +75,14 @@ gboolean compare_load_dataset(spec_state *s, nnlab_compare *compare,
 /* Test functions: takes each plan's optimizer. */
 void compare_plan_function_runs(nnlab_compare *compare, candidate_plan *plans);
 
+/* ---- Different losses (compare_losses.c) ---- */
+
+/* NULL when every run trains with the same loss (hyperparameters
+ * included); else one line naming two candidates and their losses. */
+char *compare_mixed_losses(const nnlab_compare *compare);
+/* The task's own metric, which ranks candidates with different losses:
+ * accuracy for classification, rmse for regression; on the validation
+ * data if there is any, else on the training data. */
+nnlab_compare_metric compare_common_metric(nnlab_task task, gboolean has_val);
+
 #endif

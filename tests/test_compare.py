@@ -2,8 +2,10 @@
 """nnlab compare as a user drives it: the same numbers whatever --jobs is,
 identical initial weights and data order for every candidate of a seed,
 divergence and failures recorded without stopping the comparison, lr
-sweeps, one-line spec errors before anything runs, and the files
-(results.h5, summary.csv, plots). Tiny problems keep it to seconds."""
+sweeps, eval's metrics (rmse, mae, r2, accuracy) as columns and sort keys,
+candidates with different losses ranked by a common metric, one compare
+per output directory, one-line spec errors before anything runs, and the
+files (results.h5, summary.csv, plots). Tiny problems keep it to seconds."""
 import csv
 import json
 import math
@@ -20,12 +22,14 @@ except ImportError:  # h5py comes with Debian's python3-h5py
     raise
 
 nnlab, root = sys.argv[1], os.path.abspath(sys.argv[2])
+log_cosh_dir = sys.argv[3]  # a loss plugin from outside the tree
 work = tempfile.mkdtemp(prefix="nnlab-compare-")
 failures = []
 
 
-def run(*args):
-    return subprocess.run([nnlab, *args], capture_output=True, text=True)
+def run(*args, env=None):
+    return subprocess.run([nnlab, *args], capture_output=True, text=True,
+                          env=env)
 
 
 def check(name, condition, detail=""):
@@ -301,6 +305,194 @@ if result.returncode == 0:
     q = {r["candidate"]: r["train_loss"]["mean"] for r in json.loads(result.stdout)["rows"]}
     check("a larger batch means less noise", q["large batch"] < q["small batch"], str(q))
 
+# Eval's metrics in the files: for classification accuracy on each part,
+# rmse, mae and r2 empty.
+check("classification rows have accuracy but no rmse, mae or r2",
+      all(r[f"{part}_accuracy"]["n"] == 3 and r[f"{part}_{m}"]["n"] == 0
+          for r in [rows["adam"]] for part in ("train", "val", "test")
+          for m in ("rmse", "mae", "r2")), str(rows["adam"]["val_rmse"]))
+
+# Different losses: log_cosh (a plugin from outside the tree) reports
+# values far below mse's, so ranking by each candidate's own loss made it
+# "win" every seed. Ranking and wins now use a common metric.
+boston = os.path.join(root, "examples", "boston.ini")
+mixed = write("mixed.ini", f"""[compare]
+seeds = 1..5
+baseline = mse
+
+[problem]
+config = {boston}
+training.epochs = 60
+training.early_stopping_patience = 0
+
+[candidate mse]
+optimizer = adam(lr=0.01)
+
+[candidate log cosh]
+optimizer = adam(lr=0.01)
+training.loss = log_cosh
+""")
+with_log_cosh = dict(os.environ, NNLAB_PLUGIN_PATH=log_cosh_dir)
+
+
+def compare_mixed(name, *sets):
+    out = os.path.join(work, name)
+    args = [a for s in sets for a in ("--set", s)]
+    result = run("compare", mixed, "--out", out, "--json", "-q", *args,
+                 env=with_log_cosh)
+    summary = json.loads(result.stdout) if result.returncode == 0 else None
+    return result, summary, out
+
+
+def finals(out, metric):
+    """Per candidate, each seed's final value of metric."""
+    with results(out) as f:
+        values = {}
+        for r in f["runs"].values():
+            values.setdefault(r.attrs["candidate"], {})[int(r.attrs["seed"])] = \
+                float(r.attrs["final_" + metric])
+        return values
+
+
+result, mixed_default, out = compare_mixed("mixed-default")
+check("mixed losses compare", result.returncode == 0, result.stderr)
+if mixed_default:
+    rows = {r["candidate"]: r for r in mixed_default["rows"]}
+    rmse, loss = finals(out, "val_rmse"), finals(out, "val_loss")
+    by_rmse = sum(rmse["log cosh"][s] < rmse["mse"][s] for s in range(1, 6))
+    check("with mixed losses the default ranking is the task's metric, val_rmse",
+          mixed_default["sort_by"] == "val_rmse" and mixed_default["mixed_losses"],
+          str(mixed_default["sort_by"]))
+    check("log_cosh's own loss is below mse's on every seed (the old 5/5)",
+          all(loss["log cosh"][s] < loss["mse"][s] for s in range(1, 6)), str(loss))
+    check("wins count the seeds where val_rmse is lower",
+          rows["log cosh"]["wins"] == by_rmse and rows["log cosh"]["paired"] == 5,
+          f"{rows['log cosh']['wins']} vs {by_rmse}")
+    means = [r["val_rmse"]["mean"] for r in mixed_default["rows"]]
+    check("rows are sorted by mean val_rmse", means == sorted(means), str(means))
+    check("the mean is over the seeds' final values",
+          all(abs(rows[c]["val_rmse"]["mean"] - sum(rmse[c].values()) / 5) < 1e-9
+              for c in rows))
+    with results(out) as f:
+        check("results.h5 marks mixed losses and has rmse, mae, r2 curves",
+              int(f.attrs["mixed_losses"]) == 1 and f.attrs["sort_by"] == "val_rmse"
+              and all(name in f["runs/0000"] for name in
+                      ("train_rmse", "val_mae", "val_r2"))
+              and len(f["summary/test_r2_mean"]) == 2)
+        config = f["runs/0000"].attrs["config"]
+        test_rmse = float(f["runs/0000"].attrs["final_test_rmse"])
+        test_r2 = float(f["runs/0000"].attrs["final_test_r2"])
+    with open(os.path.join(out, "summary.csv")) as f:
+        table = list(csv.DictReader(f))
+    check("summary.csv has rmse, mae and r2 on every part",
+          all(f"{p}_{m}_{s}" in table[0] for p in ("train", "val", "test")
+              for m in ("rmse", "mae", "r2") for s in ("mean", "std", "min", "max"))
+          and abs(float(table[0]["val_rmse_mean"]) - means[0]) < 1e-5 * means[0],
+          str(table[0].get("val_rmse_mean")))
+
+    # The same numbers as nnlab eval: train the run's recorded config, then
+    # evaluate the model on the test rows.
+    run_config = write("run0.ini", config.replace(
+        "../datasets", os.path.join(root, "datasets")))
+    trained = os.path.join(work, "run0")
+    result = run("train", run_config, "--out", trained, "--quiet")
+    result = run("eval", os.path.join(trained, "model.h5"), "--split", "test", "--json")
+    evaluated = json.loads(result.stdout)["metrics"] if result.returncode == 0 else {}
+    check("final test rmse and r2 are nnlab eval's",
+          evaluated.get("rmse") == test_rmse and evaluated.get("r2") == test_r2,
+          f"{evaluated} vs {test_rmse}, {test_r2}")
+
+result = run("compare", mixed, "--out", os.path.join(work, "mixed-table"),
+             "--set", "compare.seeds=1", "--set", "problem.training.epochs=2",
+             env=with_log_cosh)
+check("the table says the losses differ and shows rmse",
+      "sorted by val_rmse (mean)" in result.stdout
+      and "candidates train with different losses" in result.stdout
+      and " test_rmse " in result.stdout, result.stdout[:600])
+
+result, chosen, out = compare_mixed("mixed-train-rmse", "compare.sort_by=train_rmse")
+if chosen:
+    rows = {r["candidate"]: r for r in chosen["rows"]}
+    loss, rmse = finals(out, "train_loss"), finals(out, "train_rmse")
+    check("a chosen common metric: log_cosh wins no seed by train_rmse "
+          "although its train_loss is lower on all five",
+          rows["log cosh"]["wins"] == 0 and rows["log cosh"]["paired"] == 5
+          and chosen["rows"][0]["candidate"] == "mse"
+          and all(loss["log cosh"][s] < loss["mse"][s]
+                  and rmse["log cosh"][s] > rmse["mse"][s] for s in range(1, 6)),
+          f"{rows['log cosh']['wins']}/5; {loss}; {rmse}")
+else:
+    check("sort_by = train_rmse runs", False, result.stderr)
+
+result, _, out = compare_mixed("mixed-r2", "compare.sort_by=val_r2")
+if result.returncode == 0:
+    means = [r["val_r2"]["mean"] for r in json.loads(result.stdout)["rows"]]
+    check("r2: higher is better, rows sorted descending",
+          means == sorted(means, reverse=True), str(means))
+
+result, timed, out = compare_mixed("mixed-target", "compare.target_metric=val_rmse",
+                                   "compare.target=4")
+check("a target on a common metric is accepted", result.returncode == 0, result.stderr)
+if timed:
+    with results(out) as f:
+        r = f["runs/0000"]
+        curve = list(r["val_rmse"][()])
+        first = next((e + 1 for e, v in enumerate(curve) if v <= 4), math.inf)
+        check("epochs to target come from the val_rmse curve",
+              float(r.attrs["epochs_to_target"]) == first, f"{first} {curve[:5]}")
+
+for sets, expected in [
+        (["compare.sort_by=val_loss"],
+         "--set compare.sort_by: sort_by: candidates use different losses "
+         "('mse' trains with mse, 'log cosh' with log_cosh), so their val_loss "
+         "values do not compare; use a common metric such as val_rmse"),
+        (["compare.target=4"], "target: candidates use different losses"),
+        (["compare.target=4", "compare.target_metric=train_loss"],
+         "target_metric: candidates use different losses"),
+        (["compare.sort_by=val_accuracy"],
+         "sort_by: val_accuracy needs a classification problem"),
+        (["compare.sort_by=val_rsme"], "(did you mean 'val_rmse'?)")]:
+    result, _, out = compare_mixed("mixed-refused", *sets)
+    check(f"refused: {' '.join(sets)}", result.returncode == 1
+          and result.stderr.count("\n") == 1 and expected in result.stderr
+          and not os.path.exists(out), result.stderr)
+
+result = run("compare", spec, "--out", os.path.join(work, "never"), "--set",
+             "compare.sort_by=test_mae")
+check("mae on classification is refused", result.returncode == 1
+      and "test_mae needs a regression problem" in result.stderr, result.stderr)
+
+# One compare per output directory: a second one is refused while the
+# first runs, and a killed one leaves no stale lock.
+locked = os.path.join(work, "locked")
+first = subprocess.Popen([nnlab, "compare", mixed, "--out", locked, "--quiet",
+                          "--set", "problem.training.epochs=100000",
+                          "--set", "compare.seeds=1", "--jobs", "1"],
+                         env=with_log_cosh, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+try:
+    lock_file = os.path.join(locked, ".lock")
+    for _ in range(200):
+        if os.path.exists(lock_file) and open(lock_file).read().strip():
+            break
+        subprocess.run(["sleep", "0.05"])
+    result = run("compare", mixed, "--out", locked, "--quiet", env=with_log_cosh)
+    check("a second compare on the same --out is refused, naming the directory",
+          result.returncode == 1 and result.stderr.count("\n") == 1
+          and f"nnlab: error: {locked}: another nnlab compare (pid {first.pid})"
+          in result.stderr, result.stderr)
+    check("and writes nothing", not os.path.exists(os.path.join(locked, "results.h5")))
+    result = run("train", boston, "--out", locked, "--quiet")
+    check("train into a running compare's directory is refused too",
+          result.returncode == 1 and "another nnlab compare" in result.stderr,
+          result.stderr)
+finally:
+    first.kill()
+    first.wait()
+result = run("compare", mixed, "--out", locked, "--quiet", "--set", "compare.seeds=1",
+             "--set", "problem.training.epochs=2", env=with_log_cosh)
+check("a killed compare leaves no stale lock", result.returncode == 0, result.stderr)
+
 # The shipped examples are valid specs (shortened here; each takes seconds
 # in full).
 examples = os.path.join(root, "examples")
@@ -362,7 +554,8 @@ for override, expected in [
           result.stderr)
 
 result = run("compare", "--help")
-check("--help explains the command", result.returncode == 0 and "SPEC.ini" in result.stdout)
+check("--help explains the command and its metrics", result.returncode == 0
+      and "SPEC.ini" in result.stdout and "rmse, mae or r2" in result.stdout)
 
 if failures:
     print("\n".join(["failures:"] + failures), file=sys.stderr)

@@ -19,32 +19,47 @@ typedef enum nnlab_compare_problem_kind {
   NNLAB_COMPARE_QUADRATIC,   /* quadratic_deep: noisy, high-dimensional */
 } nnlab_compare_problem_kind;
 
-/* What a comparison measures. The first four are recorded every epoch
- * (the curves); the first six at the end (the final values); the last
- * two come from the curve of the target metric. For test functions the
- * loss is f(x) - f(x*), recorded as train_loss. */
+/* What a comparison measures: five measures on each part of the data
+ * (train, then validation, then test: metric = part * 5 + measure), then
+ * two times. Train and validation metrics are recorded every epoch (the
+ * curves); all fifteen at the end (the final values); the times come from
+ * the curve of the target metric. Accuracy applies to classification;
+ * rmse, mae and r2 (as nnlab eval computes them) to regression. For test
+ * functions the loss is f(x) - f(x*), recorded as train_loss. */
 typedef enum nnlab_compare_metric {
   NNLAB_COMPARE_TRAIN_LOSS,
   NNLAB_COMPARE_TRAIN_ACCURACY,
+  NNLAB_COMPARE_TRAIN_RMSE,
+  NNLAB_COMPARE_TRAIN_MAE,
+  NNLAB_COMPARE_TRAIN_R2,
   NNLAB_COMPARE_VAL_LOSS,
   NNLAB_COMPARE_VAL_ACCURACY,
+  NNLAB_COMPARE_VAL_RMSE,
+  NNLAB_COMPARE_VAL_MAE,
+  NNLAB_COMPARE_VAL_R2,
   NNLAB_COMPARE_TEST_LOSS,
   NNLAB_COMPARE_TEST_ACCURACY,
+  NNLAB_COMPARE_TEST_RMSE,
+  NNLAB_COMPARE_TEST_MAE,
+  NNLAB_COMPARE_TEST_R2,
   NNLAB_COMPARE_EPOCHS_TO_TARGET,
   NNLAB_COMPARE_SECONDS_TO_TARGET,
 } nnlab_compare_metric;
 
-#define NNLAB_COMPARE_N_CURVES 4 /* train/val loss and accuracy */
-#define NNLAB_COMPARE_N_FINAL 6  /* train/val/test loss and accuracy */
+#define NNLAB_COMPARE_N_MEASURES 5 /* loss, accuracy, rmse, mae, r2 */
+#define NNLAB_COMPARE_N_CURVES 10  /* the train and validation metrics */
+#define NNLAB_COMPARE_N_FINAL 15   /* train, validation and test metrics */
 
 /* "train_loss", ..., "epochs_to_target", "seconds_to_target". */
 NNLAB_API const char *nnlab_compare_metric_name(nnlab_compare_metric metric);
 /* Also accepts "loss" for train_loss. */
 NNLAB_API gboolean nnlab_compare_metric_from_name(const char *name,
                                                   nnlab_compare_metric *metric);
-/* Accuracy: higher is better; losses and times: lower. */
+/* Accuracy and r2: higher is better; losses, errors and times: lower. */
 NNLAB_API gboolean
 nnlab_compare_metric_higher_is_better(nnlab_compare_metric metric);
+/* train_loss, val_loss and test_loss: values of each run's own loss. */
+NNLAB_API gboolean nnlab_compare_metric_is_loss(nnlab_compare_metric metric);
 
 typedef enum nnlab_compare_status {
   NNLAB_COMPARE_PENDING,
@@ -133,6 +148,9 @@ typedef struct nnlab_compare {
   nnlab_compare_candidate *candidates;
   size_t baseline; /* candidate index */
   nnlab_compare_metric sort_by, sweep_metric, target_metric;
+  /* Datasets: candidates train with different losses, so loss values do
+   * not rank them (docs/compare.md, "Different losses"). */
+  gboolean mixed_losses;
   gboolean has_target;
   double target;
   char *plot_format; /* "png" or "svg" */
