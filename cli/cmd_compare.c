@@ -221,7 +221,9 @@ int cmd_compare(int argc, char **argv) {
       "weights and sees the data in the same order. Prints a table sorted\n"
       "by the chosen metric (mean +- std and min..max over the seeds, time\n"
       "to target, diverged runs, wins against the baseline) and writes\n"
-      "DIR/results.h5, DIR/summary.csv and plots.\n");
+      "DIR/results.h5, DIR/summary.csv and plots: loss (and accuracy for\n"
+      "classification) against epochs, optimizer steps or samples seen\n"
+      "([compare] x_axis = epoch, step or samples).\n");
   int status = 0;
   if (!parse_options(context, &argc, &argv)) {
     status = 2;
