@@ -1,3 +1,9 @@
+/* Drawing nnlab compare's plots with PLplot: curves (mean and band over
+ * the seeds, against epochs, steps or samples), learning-rate sweeps and
+ * 2-D trajectories. Each page puts its legend at the right edge, measured
+ * first so that the plot leaves it the room its longest name needs.
+ * PLplot keeps global state: plots are drawn one at a time, on the
+ * calling thread. */
 #include "compare_plots.h"
 
 #include <math.h>
@@ -12,6 +18,14 @@
 #define LOG_DECADES 12 /* the most a log axis shows */
 #define CONTOUR_GRID 200
 #define CONTOUR_LEVELS 18
+/* The legend sits at the page's right edge, as wide as its longest label
+ * needs; the plot takes the rest. Widths are fractions of the page. */
+#define LEGEND_TEXT_SCALE 0.8
+#define LEGEND_TEXT_OFFSET 0.8 /* between line sample and text, in chars */
+#define LEGEND_LINE 0.05       /* the line sample */
+#define LEGEND_MARGIN 0.01     /* between the legend and the page's edge */
+#define LEGEND_GAP 0.03        /* between the plot and the legend */
+#define LEGEND_MAX 0.35        /* wider labels are drawn smaller */
 
 /* Matplotlib's "tab10". */
 static const int palette[N_COLORS][3] = {
@@ -37,8 +51,66 @@ static gboolean pick_device(const char *format, const char **device,
   return FALSE;
 }
 
-static void begin_page(const char *device, const char *path, int width,
-                       int height) {
+/* Draws the legend at the page's right edge (colors NULL: all in the
+ * foreground colour); returns its width as a fraction of the page. */
+static double draw_legend(size_t n, const char *const *labels,
+                          const int *colors, double scale) {
+  g_autofree PLINT *options = g_new(PLINT, MAX(n, 1));
+  g_autofree PLINT *styles = g_new(PLINT, MAX(n, 1));
+  g_autofree PLINT *line_colors = g_new(PLINT, MAX(n, 1));
+  g_autofree PLINT *text_colors = g_new(PLINT, MAX(n, 1));
+  g_autofree PLFLT *widths = g_new(PLFLT, MAX(n, 1));
+  for (size_t i = 0; i < n; i++) {
+    options[i] = PL_LEGEND_LINE;
+    styles[i] = 1;
+    line_colors[i] = colors ? colors[i] : 1;
+    text_colors[i] = 1;
+    widths[i] = 2.5;
+  }
+  PLFLT width = 0, height = 0;
+  plschr(0, scale);
+  pllegend(&width, &height, PL_LEGEND_BACKGROUND,
+           PL_POSITION_RIGHT | PL_POSITION_INSIDE | PL_POSITION_SUBPAGE,
+           LEGEND_MARGIN, 0.0, LEGEND_LINE, 0, 1, 1, 0, 0, (PLINT)n, options,
+           LEGEND_TEXT_OFFSET, scale, 2.0, 0.0, text_colors, labels, NULL, NULL,
+           NULL, NULL, line_colors, styles, widths, NULL, NULL, NULL, NULL);
+  return width;
+}
+
+/* The legend's width at text scale. PLplot exports no way to measure
+ * text (plstrl is private), but pllegend measures its labels with the
+ * driver's own fonts: so the legend is drawn on a scratch stream of the
+ * same driver and page size, whose page is thrown away. */
+static double legend_width(const char *device, int width, int height, size_t n,
+                           const char *const *labels, double scale) {
+  PLINT page = 0, scratch = 0;
+  plgstrm(&page);
+  plmkstrm(&scratch);
+  plsdev(device);
+  plsfnam("/dev/null");
+  plspage(0, 0, width, height, 0, 0);
+  plinit();
+  pladv(0);
+  plvpor(0, 1, 0, 1);
+  plwind(0, 1, 0, 1);
+  double legend = draw_legend(n, labels, NULL, scale);
+  plend1();
+  plsstrm(page);
+  return legend;
+}
+
+/* Opens the page and sets the plot's viewport, leaving room at the right
+ * for a legend of labels so that none is cut (a label longer than
+ * LEGEND_MAX allows is drawn smaller). Returns the legend's text scale. */
+static double begin_page(const char *device, const char *path, int width,
+                         int height, size_t n_labels,
+                         const char *const *labels) {
+  double scale = LEGEND_TEXT_SCALE;
+  double legend = legend_width(device, width, height, n_labels, labels, scale);
+  if (legend > LEGEND_MAX) {
+    scale *= LEGEND_MAX / legend;
+    legend = legend_width(device, width, height, n_labels, labels, scale);
+  }
   plsdev(device);
   plsfnam(path);
   plspage(0, 0, width, height, 0, 0);
@@ -54,7 +126,8 @@ static void begin_page(const char *device, const char *path, int width,
   plinit();
   pladv(0);
   /* The legend goes right of the plot, where it hides no data. */
-  plvpor(0.09, 0.75, 0.11, 0.88);
+  plvpor(0.09, 1 - LEGEND_MARGIN - legend - LEGEND_GAP, 0.11, 0.88);
+  return scale;
 }
 
 /* Labels on a log y axis at 1, 2, 5 x 10^k (more steps when the window
@@ -108,28 +181,6 @@ static void draw_axes(const double window[4], gboolean grid, gboolean log_x,
   plmtex("t", 1.0, 0.5, 0.5, subtitle);
 }
 
-static void draw_legend(size_t n, const char **labels, const int *colors) {
-  g_autofree PLINT *options = g_new(PLINT, n);
-  g_autofree PLINT *styles = g_new(PLINT, n);
-  g_autofree PLINT *line_colors = g_new(PLINT, n);
-  g_autofree PLINT *text_colors = g_new(PLINT, n);
-  g_autofree PLFLT *widths = g_new(PLFLT, n);
-  for (size_t i = 0; i < n; i++) {
-    options[i] = PL_LEGEND_LINE;
-    styles[i] = 1;
-    line_colors[i] = colors[i];
-    text_colors[i] = 1;
-    widths[i] = 2.5;
-  }
-  PLFLT width = 0, height = 0;
-  plschr(0, 0.8);
-  pllegend(&width, &height, PL_LEGEND_BACKGROUND,
-           PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.06, 0, 1, 1, 0,
-           0, (PLINT)n, options, 0.8, 0.8, 2.0, 0.0, text_colors, labels, NULL,
-           NULL, NULL, NULL, line_colors, styles, widths, NULL, NULL, NULL,
-           NULL);
-}
-
 /* ---- Curves ------------------------------------------------------------ */
 
 /* One candidate's curve: mean and band over its seeds, per epoch where
@@ -154,6 +205,25 @@ static double to_axis(double v, gboolean log) {
   return log ? log10(v) : v;
 }
 
+/* Where epoch e (0-based) of run ends on the x axis: the epoch, or the
+ * steps or samples the run recorded there (NaN if none). */
+static double x_of(const nnlab_compare *c, const nnlab_compare_run *run,
+                   size_t e) {
+  if (c->x_axis == NNLAB_COMPARE_X_STEP) return run->steps[e];
+  if (c->x_axis == NNLAB_COMPARE_X_SAMPLES) return run->samples[e];
+  return (double)(e + 1);
+}
+
+/* A diverged run's mark: the end of the epoch it diverged in (on the step
+ * and samples axes, the step that diverged), or else of its last epoch. */
+static double divergence_x(const nnlab_compare *c,
+                           const nnlab_compare_run *run) {
+  size_t e = MAX(run->diverged_epoch, 1) - 1;
+  if (c->x_axis == NNLAB_COMPARE_X_EPOCH) return (double)(e + 1);
+  if (e < run->n_epochs && isfinite(x_of(c, run, e))) return x_of(c, run, e);
+  return run->epochs_done ? x_of(c, run, run->epochs_done - 1) : NAN;
+}
+
 static void band_for(const nnlab_compare *c, const nnlab_compare_row *row,
                      nnlab_compare_metric metric, gboolean log, band *out) {
   size_t n_runs = 0, length = 0;
@@ -170,14 +240,17 @@ static void band_for(const nnlab_compare *c, const nnlab_compare_row *row,
   g_autofree double *values = g_new(double, MAX(n_runs, 1));
   for (size_t e = 0; e < length; e++) {
     size_t count = 0;
+    /* The seeds of a candidate take the same steps on the same data. */
+    double x = NAN;
     for (size_t k = 0; k < n_runs; k++) {
       const nnlab_compare_run *run = runs[k];
       if (e >= run->n_epochs || run->states[e] != NNLAB_COMPARE_EPOCH_TRAINED)
         continue;
       double v = run->curves[metric][e];
       if (isfinite(v) && (!log || v > 0)) values[count++] = v;
+      if (isnan(x)) x = x_of(c, run, e);
     }
-    if (!count) continue;
+    if (!count || !isfinite(x)) continue;
     double sum = 0, lo = values[0], hi = values[0], squares = 0;
     for (size_t i = 0; i < count; i++) {
       sum += values[i];
@@ -192,7 +265,7 @@ static void band_for(const nnlab_compare *c, const nnlab_compare_row *row,
       hi = mean + std;
       lo = log && mean - std <= 0 ? lo : mean - std;
     }
-    out->x[out->n] = (double)(e + 1);
+    out->x[out->n] = x;
     out->mean[out->n] = to_axis(mean, log);
     out->lo[out->n] = to_axis(lo, log);
     out->hi[out->n] = to_axis(hi, log);
@@ -201,9 +274,11 @@ static void band_for(const nnlab_compare *c, const nnlab_compare_row *row,
   for (size_t k = 0; k < n_runs; k++) {
     const nnlab_compare_run *run = runs[k];
     if (run->status != NNLAB_COMPARE_DIVERGED) continue;
+    double x = divergence_x(c, run);
+    if (!isfinite(x)) continue;
     size_t last = run->epochs_done;
     double v = last ? run->curves[metric][last - 1] : NAN;
-    out->mark_x[out->n_marks] = (double)MAX(run->diverged_epoch, 1);
+    out->mark_x[out->n_marks] = x;
     out->mark_y[out->n_marks++] =
         isfinite(v) && (!log || v > 0) ? to_axis(v, log) : NAN;
   }
@@ -228,11 +303,97 @@ static gboolean y_window(const band *bands, size_t n, gboolean log, double *lo,
   return TRUE;
 }
 
+/* The x window. Epochs run from 1. Steps and samples run from 0, or on a
+ * log scale when some curve would end within the first tenth of the axis
+ * (batch GD's few steps beside stochastic GD's many); then every x value
+ * becomes its log10. Returns whether the axis is logarithmic. */
+static gboolean x_window(const nnlab_compare *c, band *bands, size_t n,
+                         double window[2]) {
+  double first = INFINITY, last = 0, shortest = INFINITY;
+  for (size_t i = 0; i < n; i++) {
+    const band *b = &bands[i];
+    for (size_t e = 0; e < b->n; e++) {
+      first = MIN(first, b->x[e]);
+      last = MAX(last, b->x[e]);
+    }
+    for (size_t k = 0; k < b->n_marks; k++) last = MAX(last, b->mark_x[k]);
+    if (b->n) shortest = MIN(shortest, b->x[b->n - 1]);
+  }
+  gboolean log = c->x_axis != NNLAB_COMPARE_X_EPOCH && isfinite(shortest) &&
+                 shortest < last / 10 && first > 0;
+  if (!log) {
+    window[0] = c->x_axis == NNLAB_COMPARE_X_EPOCH ? 1 : 0;
+    window[1] = MAX(last, window[0] + 1);
+    return FALSE;
+  }
+  for (size_t i = 0; i < n; i++) {
+    for (size_t e = 0; e < bands[i].n; e++)
+      bands[i].x[e] = log10(bands[i].x[e]);
+    for (size_t k = 0; k < bands[i].n_marks; k++)
+      bands[i].mark_x[k] = log10(MAX(bands[i].mark_x[k], first));
+  }
+  double margin = 0.02 * (log10(last) - log10(first));
+  window[0] = log10(first) - margin;
+  window[1] = log10(last) + margin;
+  return TRUE;
+}
+
+static const char *x_label(const nnlab_compare *c) {
+  switch (c->x_axis) {
+    case NNLAB_COMPARE_X_STEP:
+      return "optimizer steps";
+    case NNLAB_COMPARE_X_SAMPLES:
+      return "training samples seen";
+    case NNLAB_COMPARE_X_EPOCH:
+      break;
+  }
+  return c->epoch_unit;
+}
+
 static char *row_label(const nnlab_compare *c, const nnlab_compare_row *row) {
   const nnlab_compare_candidate *cand = &c->candidates[row->candidate];
   if (cand->n_lrs > 1)
     return g_strdup_printf("%s (lr %.3g)", cand->name, row->lr);
   return g_strdup(cand->name);
+}
+
+/* The rows' labels, NULL-terminated; g_strfreev it. */
+static char **row_labels(const nnlab_compare *c) {
+  char **labels = g_new0(char *, c->n_rows + 1);
+  for (size_t i = 0; i < c->n_rows; i++) labels[i] = row_label(c, &c->rows[i]);
+  return labels;
+}
+
+static void draw_bands(const band *bands, size_t n, const double window[4]) {
+  for (size_t i = 0; i < n; i++) {
+    const band *b = &bands[i];
+    if (b->n < 2) continue;
+    g_autofree double *px = g_new(double, 2 * b->n);
+    g_autofree double *py = g_new(double, 2 * b->n);
+    for (size_t e = 0; e < b->n; e++) {
+      px[e] = px[2 * b->n - 1 - e] = b->x[e];
+      py[e] = MAX(b->hi[e], window[2]);
+      py[2 * b->n - 1 - e] = MAX(b->lo[e], window[2]);
+    }
+    plcol0(BAND_COLOR(i));
+    plfill((PLINT)(2 * b->n), px, py);
+  }
+}
+
+static void draw_means(const band *bands, size_t n, const double window[4]) {
+  for (size_t i = 0; i < n; i++) {
+    const band *b = &bands[i];
+    plcol0(LINE_COLOR(i));
+    plwidth(2.5);
+    if (b->n > 1) plline((PLINT)b->n, b->x, b->mean);
+    if (b->n == 1) plpoin(1, b->x, b->mean, 17);
+    plwidth(1.5);
+    plssym(0, 1.6);
+    for (size_t k = 0; k < b->n_marks; k++) {
+      double y = isnan(b->mark_y[k]) ? window[3] : b->mark_y[k];
+      plpoin(1, &b->mark_x[k], &y, 5);
+    }
+  }
 }
 
 static gboolean plot_curves(const nnlab_compare *c, const char *device,
@@ -242,14 +403,13 @@ static gboolean plot_curves(const nnlab_compare *c, const char *device,
   g_autofree band *bands = g_new0(band, n);
   for (size_t i = 0; i < n; i++)
     band_for(c, &c->rows[i], metric, log, &bands[i]);
-  double window[4] = {1, 1, 0, 1};
-  for (size_t i = 0; i < n; i++)
-    for (size_t e = 0; e < bands[i].n; e++)
-      window[1] = MAX(window[1], bands[i].x[e]);
-  if (window[1] <= 1) window[1] = 2;
+  double window[4];
+  gboolean log_x = x_window(c, bands, n, window);
   gboolean any = y_window(bands, n, log, &window[2], &window[3]);
   if (any) {
-    begin_page(device, path, 900, 620);
+    g_auto(GStrv) labels = row_labels(c);
+    double scale =
+        begin_page(device, path, 900, 620, n, (const char *const *)labels);
     const char *name = c->kind == NNLAB_COMPARE_DATASET
                            ? nnlab_compare_metric_name(metric)
                            : "f(x) - f(x*)";
@@ -257,42 +417,13 @@ static gboolean plot_curves(const nnlab_compare *c, const char *device,
         g_strdup_printf("%s: %s over %zu seed%s (x: a run diverged)", name,
                         c->std_band ? "mean +- std" : "mean and min..max",
                         c->n_seeds, c->n_seeds == 1 ? "" : "s");
-    draw_axes(window, TRUE, FALSE, log, c->epoch_unit, name, c->title,
-              subtitle);
-    for (size_t i = 0; i < n; i++) {
-      const band *b = &bands[i];
-      if (b->n > 1) {
-        g_autofree double *px = g_new(double, 2 * b->n);
-        g_autofree double *py = g_new(double, 2 * b->n);
-        for (size_t e = 0; e < b->n; e++) {
-          px[e] = px[2 * b->n - 1 - e] = b->x[e];
-          py[e] = MAX(b->hi[e], window[2]);
-          py[2 * b->n - 1 - e] = MAX(b->lo[e], window[2]);
-        }
-        plcol0(BAND_COLOR(i));
-        plfill((PLINT)(2 * b->n), px, py);
-      }
-    }
-    g_autofree const char **labels = g_new0(const char *, n + 1);
+    draw_axes(window, TRUE, log_x, log, x_label(c), name, c->title, subtitle);
+    draw_bands(bands, n, window);
+    draw_means(bands, n, window);
     g_autofree int *colors = g_new(int, n);
-    for (size_t i = 0; i < n; i++) {
-      const band *b = &bands[i];
-      plcol0(LINE_COLOR(i));
-      plwidth(2.5);
-      if (b->n > 1) plline((PLINT)b->n, b->x, b->mean);
-      if (b->n == 1) plpoin(1, b->x, b->mean, 17);
-      plwidth(1.5);
-      plssym(0, 1.6);
-      for (size_t k = 0; k < b->n_marks; k++) {
-        double y = isnan(b->mark_y[k]) ? window[3] : b->mark_y[k];
-        plpoin(1, &b->mark_x[k], &y, 5);
-      }
-      labels[i] = row_label(c, &c->rows[i]);
-      colors[i] = LINE_COLOR(i);
-    }
-    draw_legend(n, labels, colors);
+    for (size_t i = 0; i < n; i++) colors[i] = LINE_COLOR(i);
+    draw_legend(n, (const char *const *)labels, colors, scale);
     plend();
-    for (size_t i = 0; i < n; i++) g_free((char *)labels[i]);
   }
   for (size_t i = 0; i < n; i++) band_clear(&bands[i]);
   return any;
@@ -355,7 +486,12 @@ static gboolean plot_sweep(const nnlab_compare *c, const char *device,
   window[1] += dx;
   window[2] -= dy;
   window[3] += dy * (1.5 + (double)n_swept);
-  begin_page(device, path, 900, 620);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new();
+  for (size_t i = 0; i < c->n_candidates; i++)
+    if (c->candidates[i].n_lrs > 1)
+      g_ptr_array_add(labels, c->candidates[i].name);
+  double scale = begin_page(device, path, 900, 620, labels->len,
+                            (const char *const *)labels->pdata);
   const char *metric = nnlab_compare_metric_name(c->sweep_metric);
   g_autofree char *y_label = g_strdup_printf("final %s", metric);
   g_autofree char *subtitle = g_strdup_printf(
@@ -364,12 +500,11 @@ static gboolean plot_sweep(const nnlab_compare *c, const char *device,
       metric);
   draw_axes(window, TRUE, TRUE, log, "learning rate", y_label, c->title,
             subtitle);
-  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GArray) colors = g_array_new(FALSE, FALSE, sizeof(int));
   for (size_t i = 0; i < c->n_candidates; i++) {
     const nnlab_compare_candidate *cand = &c->candidates[i];
     if (cand->n_lrs < 2) continue;
-    int color = LINE_COLOR(labels->len);
+    int color = LINE_COLOR(colors->len);
     g_autofree double *x = g_new(double, cand->n_lrs);
     g_autofree double *y = g_new(double, cand->n_lrs);
     size_t n = 0;
@@ -380,7 +515,7 @@ static gboolean plot_sweep(const nnlab_compare *c, const char *device,
       plwidth(1.5);
       plssym(0, 1.6);
       if (p[3] > 0) {
-        double row = marks + dy * (double)labels->len;
+        double row = marks + dy * (double)colors->len;
         plpoin(1, &lx, &row, 5);
       }
       if (isnan(p[0]) || (log && p[1] <= 0)) continue;
@@ -393,11 +528,10 @@ static gboolean plot_sweep(const nnlab_compare *c, const char *device,
     plwidth(2.5);
     if (n > 1) plline((PLINT)n, x, y);
     if (n) plpoin((PLINT)n, x, y, 17);
-    g_ptr_array_add(labels, g_strdup(cand->name));
     g_array_append_val(colors, color);
   }
-  g_ptr_array_add(labels, NULL);
-  draw_legend(colors->len, (const char **)labels->pdata, (int *)colors->data);
+  draw_legend(colors->len, (const char *const *)labels->pdata,
+              (int *)colors->data, scale);
   plend();
   return TRUE;
 }
@@ -425,7 +559,10 @@ static void plot_trajectories(const nnlab_compare *c, const char *device,
   double levels[CONTOUR_LEVELS];
   for (int i = 0; i < CONTOUR_LEVELS; i++)
     levels[i] = bottom * pow(top / bottom, (double)i / (CONTOUR_LEVELS - 1));
-  begin_page(device, path, 860, 760);
+  size_t n = c->n_rows;
+  g_auto(GStrv) labels = row_labels(c);
+  double scale =
+      begin_page(device, path, 860, 760, n, (const char *const *)labels);
   g_autofree char *subtitle = g_strdup_printf(
       "trajectories on %s, seed %" G_GUINT64_FORMAT " (o: start, *: minimum)",
       c->function, c->seeds[0]);
@@ -436,8 +573,6 @@ static void plot_trajectories(const nnlab_compare *c, const char *device,
   plcont((PLFLT_MATRIX)z, CONTOUR_GRID, CONTOUR_GRID, 1, CONTOUR_GRID, 1,
          CONTOUR_GRID, levels, CONTOUR_LEVELS, pltr1, &grid);
   plFree2dGrid(z, CONTOUR_GRID, CONTOUR_GRID);
-  size_t n = c->n_rows;
-  g_autofree const char **labels = g_new0(const char *, n + 1);
   g_autofree int *colors = g_new(int, n);
   /* The best last, on top. */
   for (size_t i = n; i-- > 0;) {
@@ -458,7 +593,6 @@ static void plot_trajectories(const nnlab_compare *c, const char *device,
     if (run->n_points)
       plpoin(1, &x[run->n_points - 1], &y[run->n_points - 1],
              run->status == NNLAB_COMPARE_DIVERGED ? 5 : 17);
-    labels[i] = row_label(c, &c->rows[i]);
     colors[i] = LINE_COLOR(i);
   }
   /* Every run starts at the same point. */
@@ -472,9 +606,8 @@ static void plot_trajectories(const nnlab_compare *c, const char *device,
   plssym(0, 1.4);
   plpoin(1, &sx, &sy, 4);
   plpoin(1, &mx, &my, 3);
-  draw_legend(n, labels, colors);
+  draw_legend(n, (const char *const *)labels, colors, scale);
   plend();
-  for (size_t i = 0; i < n; i++) g_free((char *)labels[i]);
 }
 
 /* ---- All of them ------------------------------------------------------- */
@@ -558,13 +691,18 @@ gboolean compare_plots_write(const nnlab_compare *c, const char *dir,
   const char *device = NULL;
   if (!pick_device(c->plot_format, &device, error)) return FALSE;
   GError *first_error = NULL;
-  nnlab_compare_metric curves[] = {NNLAB_COMPARE_TRAIN_LOSS,
-                                   NNLAB_COMPARE_VAL_LOSS};
-  for (size_t i = 0; i < G_N_ELEMENTS(curves); i++) {
+  /* Test functions have one curve, the loss; classification adds
+   * accuracy. A curve without values (no validation data) is skipped. */
+  nnlab_compare_metric curves[] = {
+      NNLAB_COMPARE_TRAIN_LOSS, NNLAB_COMPARE_VAL_LOSS,
+      NNLAB_COMPARE_TRAIN_ACCURACY, NNLAB_COMPARE_VAL_ACCURACY};
+  size_t n_curves = c->kind != NNLAB_COMPARE_DATASET       ? 1
+                    : c->task == NNLAB_TASK_CLASSIFICATION ? 4
+                                                           : 2;
+  for (size_t i = 0; i < n_curves; i++) {
     const char *name = c->kind == NNLAB_COMPARE_DATASET
                            ? nnlab_compare_metric_name(curves[i])
                            : "loss";
-    if (i > 0 && c->kind != NNLAB_COMPARE_DATASET) break;
     plot_job job = {c, device, PLOT_CURVES, curves[i], FALSE};
     write_plot(job, dir, name, written, &first_error);
   }

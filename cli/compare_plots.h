@@ -6,7 +6,8 @@
 #include <nnlab/nnlab.h>
 
 /* Writes into dir the plots that fit the comparison: loss curves per
- * candidate (mean with a min..max or std band, log scale), final loss
+ * candidate (mean with a min..max or std band, log scale) and accuracy
+ * curves for classification, against the spec's x_axis; final loss
  * against learning rate for sweeps, and trajectories over contour lines
  * for 2-D functions. Adds each file's path to written. */
 gboolean compare_plots_write(const nnlab_compare *compare, const char *dir,

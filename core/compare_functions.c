@@ -10,7 +10,8 @@
  *                  a random basis, both drawn from problem_seed; each step
  *                  sees the gradient Q (theta - m), m the mean of a batch
  *                  of N(0, I) samples, so the noise shrinks with the batch
- *                  size. theta starts at (1, ..., 1). */
+ *                  size (batch_size = full: the exact gradient). theta
+ *                  starts at (1, ..., 1). */
 #include <math.h>
 #include <string.h>
 
@@ -180,11 +181,12 @@ static gboolean all_finite(const double *v, size_t n) {
 }
 
 /* The gradient the optimizer sees at x: exact, plus the problem's noise
- * drawn from rng. scratch holds dim doubles. */
+ * drawn from rng. quadratic_deep's full batch (0) averages infinitely many
+ * samples: m = 0, the exact gradient. scratch holds dim doubles. */
 static void noisy_gradient(const compare_function *f, size_t batch_size,
                            const double *x, nnlab_rng *rng, double *scratch,
                            double *g) {
-  if (f->kind == COMPARE_QUADRATIC_DEEP) {
+  if (f->kind == COMPARE_QUADRATIC_DEEP && batch_size > 0) {
     double scale = 1 / sqrt((double)batch_size);
     for (size_t i = 0; i < f->dim; i++)
       scratch[i] = x[i] - scale * nnlab_rng_normal(rng);
@@ -238,6 +240,14 @@ static void stop_run(nnlab_compare_run *run, nnlab_compare_status status,
   }
 }
 
+/* Where step (1-based) leaves the run on the x axes: one step per
+ * "epoch", samples_per_step samples each (NaN: it draws none). */
+static void record_position(nnlab_compare_run *run, size_t step,
+                            double samples_per_step) {
+  run->steps[step - 1] = (double)step;
+  run->samples[step - 1] = samples_per_step * (double)step;
+}
+
 void compare_run_function(nnlab_compare *c, size_t index) {
   nnlab_compare_run *run = &c->runs[index];
   const compare_function *f = &c->priv->function;
@@ -262,6 +272,8 @@ void compare_run_function(nnlab_compare *c, size_t index) {
   nnlab_rng rng;
   nnlab_rng_seed(&rng, run->seed);
   size_t batch = c->priv->batch_sizes[run->candidate];
+  double samples_per_step =
+      c->kind == NNLAB_COMPARE_QUADRATIC && batch > 0 ? (double)batch : NAN;
   gint64 start = g_get_monotonic_time();
   run->status = NNLAB_COMPARE_OK;
   size_t reported = 0;
@@ -269,6 +281,7 @@ void compare_run_function(nnlab_compare *c, size_t index) {
     for (size_t i = 0; i < dim; i++) s.x[i] = s.params[i];
     noisy_gradient(f, batch, s.x, &rng, s.scratch, s.g);
     if (!all_finite(s.g, dim)) {
+      record_position(run, step, samples_per_step);
       stop_run(run, NNLAB_COMPARE_DIVERGED, step, "the gradient");
       break;
     }
@@ -285,6 +298,7 @@ void compare_run_function(nnlab_compare *c, size_t index) {
     double loss = compare_function_eval(f, s.x);
     if (status == NNLAB_STATUS_NUMERIC || !all_finite(s.x, dim) ||
         !isfinite(loss)) {
+      record_position(run, step, samples_per_step);
       stop_run(run, NNLAB_COMPARE_DIVERGED, step, "an updated parameter");
       break;
     }
@@ -292,6 +306,7 @@ void compare_run_function(nnlab_compare *c, size_t index) {
     run->lr_curve[step - 1] = run->lr;
     run->seconds[step - 1] = (double)(g_get_monotonic_time() - start) / 1e6;
     run->states[step - 1] = NNLAB_COMPARE_EPOCH_TRAINED;
+    record_position(run, step, samples_per_step);
     run->epochs_done = step;
     if (planar) {
       run->trajectory[2 * step] = s.x[0];

@@ -24,7 +24,7 @@ typedef struct compare_function {
   double condition;      /* bowl: ratio of its curvatures */
   double angle;          /* bowl: rotation of its axes, degrees */
   uint64_t problem_seed; /* quadratic_deep: draws the spectrum and basis */
-  size_t batch_size;     /* quadratic_deep: samples per step, by default */
+  size_t batch_size;     /* quadratic_deep: samples per step (0: exact) */
   double *hessian;       /* quadratic_deep: dim x dim, Q = R diag(l) R^T */
 } compare_function;
 
@@ -51,7 +51,8 @@ struct nnlab_compare_private {
   nnlab_dataset *data;
   nnlab_run_config **configs;
   /* Test functions: the function, each candidate's optimizer (lr as
-   * configured) and batch size (quadratic_deep's sampling noise). */
+   * configured) and batch size (quadratic_deep's sampling noise; 0 is
+   * full, the exact gradient). */
   compare_function function;
   nnlab_component *optimizers;
   size_t *batch_sizes;

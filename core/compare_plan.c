@@ -222,11 +222,13 @@ static char *function_config_text(const nnlab_compare *c,
   GString *t = g_string_new("[problem]\n");
   g_string_append_printf(t, "function = %s\nsteps = %zu\n", c->function,
                          f->steps);
+  size_t batch = c->priv->batch_sizes[run->candidate];
+  g_autofree char *batch_text =
+      batch ? g_strdup_printf("%zu", batch) : g_strdup("full");
   if (c->kind == NNLAB_COMPARE_QUADRATIC)
     g_string_append_printf(
-        t,
-        "dim = %zu\nproblem_seed = %" G_GUINT64_FORMAT "\nbatch_size = %zu\n",
-        f->dim, f->problem_seed, c->priv->batch_sizes[run->candidate]);
+        t, "dim = %zu\nproblem_seed = %" G_GUINT64_FORMAT "\nbatch_size = %s\n",
+        f->dim, f->problem_seed, batch_text);
   else
     g_string_append_printf(t, "start = %.17g, %.17g\nnoise = %.17g\n",
                            f->start[0], f->start[1], f->noise);

@@ -25,9 +25,12 @@ void compare_run_alloc_curves(nnlab_compare_run *run, size_t n_epochs) {
   }
   run->lr_curve = g_new(double, n);
   run->seconds = g_new(double, n);
+  run->steps = g_new(double, n);
+  run->samples = g_new(double, n);
   run->states = g_new(guint8, n);
   for (size_t e = 0; e < n; e++) {
     run->lr_curve[e] = run->seconds[e] = NAN;
+    run->steps[e] = run->samples[e] = NAN;
     run->states[e] = NNLAB_COMPARE_EPOCH_NOT_RUN;
   }
   for (size_t i = 0; i < NNLAB_COMPARE_N_FINAL; i++) run->final[i] = NAN;
@@ -55,9 +58,43 @@ void compare_run_finish_curves(const nnlab_compare *c, nnlab_compare_run *run) {
     }
 }
 
-static void count_epoch(const nnlab_progress *progress, void *user_data) {
-  nnlab_compare_private *p = user_data;
-  if (progress->finished) g_atomic_int_inc(&p->epochs_done);
+/* A dataset run's position, counted from the trainer's progress reports:
+ * the x values of its curves are the steps it took and the samples it
+ * saw, not a formula. */
+typedef struct run_position {
+  nnlab_compare_private *p;
+  nnlab_compare_run *run;
+  double steps, samples;             /* at the end of the last epoch */
+  double epoch_steps, epoch_samples; /* so far in the current one */
+} run_position;
+
+static void count_progress(const nnlab_progress *progress, void *user_data) {
+  run_position *at = user_data;
+  at->epoch_steps = (double)progress->batch;
+  at->epoch_samples = (double)progress->samples;
+  if (!progress->finished) return;
+  g_atomic_int_inc(&at->p->epochs_done);
+  at->steps += at->epoch_steps;
+  at->samples += at->epoch_samples;
+  at->epoch_steps = at->epoch_samples = 0;
+  size_t e = progress->finished->epoch - 1;
+  if (e >= at->run->n_epochs) return;
+  at->run->steps[e] = at->steps;
+  at->run->samples[e] = at->samples;
+}
+
+/* The epoch a run diverged in ends at the step that diverged: the steps
+ * before it, plus that one with its batch. */
+static void record_divergence_position(const run_position *at,
+                                       const nnlab_run *r) {
+  nnlab_compare_run *run = at->run;
+  size_t e = run->epochs_done, n = r->train->n_rows;
+  if (e >= run->n_epochs) return;
+  size_t batch = r->config->train.batch_size;
+  batch = batch == 0 ? n : MIN(batch, n);
+  double left = (double)n - at->epoch_samples;
+  run->steps[e] = at->steps + at->epoch_steps + 1;
+  run->samples[e] = at->samples + at->epoch_samples + MIN((double)batch, left);
 }
 
 /* m's measures in metric order: loss, accuracy, rmse, mae, r2. */
@@ -114,10 +151,11 @@ void compare_run_dataset(nnlab_compare *c, size_t index) {
   nnlab_run *r =
       nnlab_run_prepare_with_data(p->configs[index], p->data, &error);
   gboolean trained = FALSE;
+  run_position at = {.p = p, .run = run};
   if (r) {
     run->init_digest = compare_digest_floats(nnlab_model_params(r->model),
                                              nnlab_model_n_params(r->model));
-    trained = nnlab_run_train(r, count_epoch, p, &error);
+    trained = nnlab_run_train(r, count_progress, &at, &error);
     record_history(run, r);
   }
   if (trained && evaluate_finals(run, r, &error)) {
@@ -130,6 +168,7 @@ void compare_run_dataset(nnlab_compare *c, size_t index) {
   } else if (g_error_matches(error, NNLAB_ERROR, NNLAB_ERROR_DIVERGED)) {
     run->status = NNLAB_COMPARE_DIVERGED;
     run->diverged_epoch = run->epochs_done + 1;
+    record_divergence_position(&at, r);
   } else {
     run->status = NNLAB_COMPARE_FAILED;
   }

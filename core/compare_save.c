@@ -75,6 +75,8 @@ static gboolean write_root(hid_t root, const nnlab_compare *c, GError **error) {
            h5_attr_write_string(root, "data_path",
                                 c->priv->configs[0]->data_path, error))) &&
          h5_attr_write_string(root, "epoch_unit", c->epoch_unit, error) &&
+         h5_attr_write_string(root, "x_axis",
+                              nnlab_compare_x_axis_name(c->x_axis), error) &&
          h5_attr_write_string(root, "sort_by",
                               nnlab_compare_metric_name(c->sort_by), error) &&
          h5_attr_write_string(root, "sweep_metric",
@@ -162,7 +164,9 @@ static gboolean write_run(hid_t parent, const char *name,
                        error))
       return FALSE;
   if (run->lr_curve && (!write_doubles(g, "lr", run->lr_curve, n, error) ||
-                        !write_doubles(g, "seconds", run->seconds, n, error)))
+                        !write_doubles(g, "seconds", run->seconds, n, error) ||
+                        !write_doubles(g, "steps", run->steps, n, error) ||
+                        !write_doubles(g, "samples", run->samples, n, error)))
     return FALSE;
   hsize_t points[2] = {run->n_points, 2};
   return !run->trajectory || h5_write_array(g, "trajectory", H5T_NATIVE_DOUBLE,

@@ -16,8 +16,9 @@
 #define MAX_GRID 100
 
 static const char *const compare_keys[] = {
-    "title",        "seeds",    "target",      "target_metric", "sort_by",
-    "sweep_metric", "baseline", "plot_format", "band",          NULL};
+    "title",   "seeds",        "target",   "target_metric",
+    "sort_by", "sweep_metric", "baseline", "plot_format",
+    "band",    "x_axis",       NULL};
 static const char *const function_keys[] = {
     "function", "start", "steps",        "noise",      "condition",
     "angle",    "dim",   "problem_seed", "batch_size", NULL};
@@ -34,6 +35,12 @@ static const char *const metric_names[] = {
     "epochs_to_target", "seconds_to_target", NULL};
 const char *const compare_function_names[] = {"rosenbrock", "beale", "bowl",
                                               "quadratic_deep", NULL};
+static const char *const x_axis_names[] = {"epoch", "step", "samples", NULL};
+
+const char *nnlab_compare_x_axis_name(nnlab_compare_x_axis axis) {
+  return (size_t)axis < G_N_ELEMENTS(x_axis_names) - 1 ? x_axis_names[axis]
+                                                       : NULL;
+}
 
 const char *nnlab_compare_metric_name(nnlab_compare_metric metric) {
   return (size_t)metric < G_N_ELEMENTS(metric_names) - 1 ? metric_names[metric]
@@ -420,11 +427,9 @@ static gboolean read_function(spec_state *s, nnlab_compare *c, GError **error) {
                          ? "condition"
                          : "angle",
                      error, "condition and angle apply to the bowl only");
-  guint64 steps = 0, dim = 0, seed = 0, batch = 0;
+  guint64 steps = 0, dim = 0, seed = 0, batch = 128;
   if (!spec_get_count(r, "problem", "steps", quadratic ? 300 : 200, 1, 1000000,
                       &steps, error) ||
-      !spec_get_count(r, "problem", "batch_size", 128, 1, 1u << 24, &batch,
-                      error) ||
       !spec_get_double(r, "problem", "noise", 0, 0, 1e6, &f->noise, error) ||
       !spec_get_double(r, "problem", "condition", 10, 1, 1e8, &f->condition,
                        error) ||
@@ -433,6 +438,14 @@ static gboolean read_function(spec_state *s, nnlab_compare *c, GError **error) {
       !spec_get_count(r, "problem", "problem_seed", 42, 0, G_MAXUINT64, &seed,
                       error))
     return FALSE;
+  g_autofree char *batch_text = spec_raw(r, "problem", "batch_size");
+  if (batch_text && !spec_parse_batch_size(batch_text, &batch)) {
+    g_autofree char *shown = nnlab_excerpt(batch_text);
+    return spec_fail(r, "problem", "batch_size", error,
+                     "batch_size: expected an integer up to %u, or full, "
+                     "got '%s'",
+                     SPEC_MAX_BATCH, shown);
+  }
   f->steps = (size_t)steps;
   f->batch_size = (size_t)batch;
   f->dim = quadratic ? (size_t)dim : 2;
@@ -611,11 +624,12 @@ static gboolean read_axes(const spec_state *s, nnlab_compare *c, size_t index,
                                 "no data; use [problem] noise)"
                               : "");
     guint64 batch = 0;
-    if (!spec_parse_count(value, 1u << 24, &batch) || batch == 0) {
+    if (!spec_parse_batch_size(value, &batch)) {
       g_autofree char *shown = nnlab_excerpt(value);
       return spec_fail(r, group, key, error,
-                       "batch_size: expected a positive integer, got '%s'",
-                       shown);
+                       "batch_size: expected an integer up to %u, or full, "
+                       "got '%s'",
+                       SPEC_MAX_BATCH, shown);
     }
     c->priv->batch_sizes[index] = (size_t)batch;
   }
@@ -665,6 +679,33 @@ static gboolean read_candidate(spec_state *s, nnlab_compare *c, size_t index,
   return TRUE;
 }
 
+/* x_axis: what the curves are plotted against. Samples need a problem
+ * whose steps draw them. */
+static gboolean read_x_axis(const spec_state *s, nnlab_compare *c,
+                            GError **error) {
+  const spec_reader *r = &s->r;
+  size_t axis = 0;
+  if (!spec_get_choice(r, "compare", "x_axis", x_axis_names, &axis, error))
+    return FALSE;
+  c->x_axis = (nnlab_compare_x_axis)axis;
+  if (c->x_axis != NNLAB_COMPARE_X_SAMPLES) return TRUE;
+  if (c->kind == NNLAB_COMPARE_FUNCTION_2D)
+    return spec_fail(r, "compare", "x_axis", error,
+                     "x_axis: a 2-D function's gradient is exact and sees no "
+                     "samples; use step");
+  for (size_t i = 0; c->kind == NNLAB_COMPARE_QUADRATIC && i < c->n_candidates;
+       i++)
+    if (c->priv->batch_sizes[i] == 0) {
+      g_autofree char *shown = nnlab_excerpt(c->candidates[i].name);
+      return spec_fail(r, "compare", "x_axis", error,
+                       "x_axis: candidate '%s' takes quadratic_deep's exact "
+                       "gradient (batch_size = full), which sees no samples; "
+                       "use step",
+                       shown);
+    }
+  return TRUE;
+}
+
 /* ---- Loading ------------------------------------------------------------
  */
 
@@ -688,7 +729,8 @@ static gboolean read_spec(spec_state *s, nnlab_compare *c, GError **error) {
     compare_plan_function_runs(c, plans);
   for (size_t i = 0; i < c->n_candidates; i++) candidate_plan_clear(&plans[i]);
   g_free(plans);
-  if (!ok || !read_metrics(s, c, error)) return FALSE;
+  if (!ok || !read_metrics(s, c, error) || !read_x_axis(s, c, error))
+    return FALSE;
   g_autofree char *baseline = spec_raw(&s->r, "compare", "baseline");
   if (!baseline) return TRUE;
   g_autoptr(GPtrArray) names = g_ptr_array_new();
@@ -749,6 +791,8 @@ void compare_run_clear(nnlab_compare_run *run) {
   for (size_t i = 0; i < NNLAB_COMPARE_N_CURVES; i++) g_free(run->curves[i]);
   g_free(run->lr_curve);
   g_free(run->seconds);
+  g_free(run->steps);
+  g_free(run->samples);
   g_free(run->states);
   g_free(run->trajectory);
 }

@@ -46,6 +46,11 @@ gboolean spec_locate(const spec_reader *r, const char *section, const char *key,
 char *spec_raw(const spec_reader *r, const char *section, const char *key);
 gboolean spec_parse_number(const char *text, double *out);
 gboolean spec_parse_count(const char *text, guint64 max, guint64 *out);
+/* A batch size up to SPEC_MAX_BATCH, or "full" (any case) or 0, read as
+ * 0: as in train configs, the whole training set, and for quadratic_deep
+ * the exact gradient. */
+#define SPEC_MAX_BATCH (1u << 24)
+gboolean spec_parse_batch_size(const char *text, guint64 *out);
 /* Typed values: fallback when absent, an error naming the line if bad. */
 gboolean spec_get_double(const spec_reader *r, const char *section,
                          const char *key, double fallback, double min,

@@ -89,6 +89,11 @@ gboolean spec_parse_count(const char *text, guint64 max, guint64 *out) {
   return TRUE;
 }
 
+gboolean spec_parse_batch_size(const char *text, guint64 *out) {
+  if (g_ascii_strcasecmp(text, "full") == 0) return *out = 0, TRUE;
+  return spec_parse_count(text, SPEC_MAX_BATCH, out);
+}
+
 gboolean spec_get_double(const spec_reader *r, const char *section,
                          const char *key, double fallback, double min,
                          double max, double *out, GError **error) {

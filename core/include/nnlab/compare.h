@@ -61,6 +61,17 @@ nnlab_compare_metric_higher_is_better(nnlab_compare_metric metric);
 /* train_loss, val_loss and test_loss: values of each run's own loss. */
 NNLAB_API gboolean nnlab_compare_metric_is_loss(nnlab_compare_metric metric);
 
+/* What the curves are plotted against: epochs (steps for test
+ * functions), optimizer steps taken, or training samples seen. */
+typedef enum nnlab_compare_x_axis {
+  NNLAB_COMPARE_X_EPOCH,
+  NNLAB_COMPARE_X_STEP,
+  NNLAB_COMPARE_X_SAMPLES,
+} nnlab_compare_x_axis;
+
+/* "epoch", "step", "samples". */
+NNLAB_API const char *nnlab_compare_x_axis_name(nnlab_compare_x_axis axis);
+
 typedef enum nnlab_compare_status {
   NNLAB_COMPARE_PENDING,
   NNLAB_COMPARE_OK,
@@ -102,7 +113,13 @@ typedef struct nnlab_compare_run {
   double *curves[NNLAB_COMPARE_N_CURVES];
   double *lr_curve;
   double *seconds; /* cumulative wall time at the end of each epoch */
-  guint8 *states;  /* nnlab_compare_epoch_state per epoch */
+  /* Cumulative optimizer steps taken and training samples seen at the end
+   * of each epoch; in the epoch a run diverged in, up to and including
+   * the step that diverged. samples is NaN where there are none (2-D
+   * functions, quadratic_deep's exact gradient). */
+  double *steps;
+  double *samples;
+  guint8 *states;                      /* nnlab_compare_epoch_state per epoch */
   double final[NNLAB_COMPARE_N_FINAL]; /* NaN if diverged, failed or n/a */
   double epochs_to_target;  /* INFINITY when not reached (or no target) */
   double seconds_to_target; /* wall time to that epoch's end */
@@ -154,6 +171,7 @@ typedef struct nnlab_compare {
   gboolean has_target;
   double target;
   char *plot_format; /* "png" or "svg" */
+  nnlab_compare_x_axis x_axis;
   gboolean std_band; /* plots: mean +- std instead of min..max */
   /* 2-D functions: the plotting window {xmin, xmax, ymin, ymax}, the
    * minimum, and the function's name. */
