@@ -131,7 +131,8 @@ static void print_training(const inspect_report *r) {
   printf("\ntraining: %zu epochs", c ? c->state.epochs_done : f->n_epochs);
   if (c) printf(", %llu steps", (unsigned long long)c->state.step);
   if (c && c->state.stopped_early)
-    printf(", stopped early (weights of epoch %zu)", c->state.best_epoch);
+    printf(", stopped by %s (weights of epoch %zu)",
+           nnlab_stop_rule_name(c->state.stop_rule), c->state.best_epoch);
   printf("\n");
   if (!f->n_epochs) return;
   const nnlab_epoch_record *last = &f->history[f->n_epochs - 1];

@@ -4,6 +4,7 @@
 
 #include "checkpointer.h"
 #include "commands.h"
+#include "earlier_run.h"
 #include "json_output.h"
 #include "metrics_output.h"
 #include "model_loading.h"
@@ -19,6 +20,7 @@ typedef struct train_options {
   gint keep;
   gint log_every;
   gboolean strict_versions;
+  gboolean force;
   gboolean quiet;
   gboolean verbose;
   gboolean json;
@@ -39,6 +41,79 @@ static void report_perceptron(const nnlab_run *run) {
         "and a single perceptron can only draw one straight line (XOR is "
         "the classic case); add a hidden layer.\n",
         epochs, rows);
+}
+
+/* The message of the rule that stopped training, or NULL. */
+static char *stop_message(const nnlab_run *run) {
+  nnlab_trainer_state s;
+  nnlab_trainer_get_state(run->trainer, &s);
+  const nnlab_train_config *c = &run->config->train;
+  switch (s.stop_rule) {
+    case NNLAB_STOP_EARLY_STOPPING:
+      return g_strdup_printf(
+          "early stopping at epoch %zu (step %" G_GUINT64_FORMAT
+          "): val_loss has not improved for %zu epochs",
+          s.epochs_done, s.step, c->early_stopping_patience);
+    case NNLAB_STOP_LOSS:
+      return g_strdup_printf("stopped at epoch %zu (step %" G_GUINT64_FORMAT
+                             "): the training loss %.6g fell below "
+                             "stop_loss = %g",
+                             s.epochs_done, s.step, s.stop_value, c->stop_loss);
+    case NNLAB_STOP_GRAD_NORM:
+      return g_strdup_printf(
+          "stopped at epoch %zu (step %" G_GUINT64_FORMAT
+          "): the mean gradient norm %.6g fell below stop_grad_norm = %g",
+          s.epochs_done, s.step, s.stop_value, c->stop_grad_norm);
+    case NNLAB_STOP_NONE:
+      break;
+  }
+  return NULL;
+}
+
+/* Whether early stopping put an earlier epoch's weights in the model. */
+static gboolean restored_best(const nnlab_run *run) {
+  nnlab_trainer_state s;
+  nnlab_trainer_get_state(run->trainer, &s);
+  return run->config->train.early_stopping_patience && s.best_epoch &&
+         s.best_epoch < s.epochs_done;
+}
+
+/* One line: which rule stopped training, and which epoch's weights the
+ * model holds when that is not the last epoch's. */
+static void report_stop(const nnlab_run *run) {
+  g_autofree char *message = stop_message(run);
+  nnlab_trainer_state s;
+  nnlab_trainer_get_state(run->trainer, &s);
+  if (!restored_best(run)) {
+    if (message) printf("%s\n", message);
+    return;
+  }
+  printf("%s%srestored the weights of epoch %zu, the best val_loss (%.6g)\n",
+         message ? message : "", message ? "; " : "", s.best_epoch,
+         s.best_val_loss);
+}
+
+static void add_stop_json(JsonBuilder *b, const nnlab_run *run) {
+  nnlab_trainer_state s;
+  nnlab_trainer_get_state(run->trainer, &s);
+  json_builder_set_member_name(b, "stopped");
+  if (s.stop_rule == NNLAB_STOP_NONE) {
+    json_builder_add_null_value(b);
+  } else {
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "rule");
+    json_builder_add_string_value(b, nnlab_stop_rule_name(s.stop_rule));
+    json_builder_set_member_name(b, "epoch");
+    json_builder_add_int_value(b, (gint64)s.epochs_done);
+    json_builder_set_member_name(b, "step");
+    json_builder_add_int_value(b, (gint64)s.step);
+    json_builder_set_member_name(b, "value");
+    json_builder_add_double_value(b, s.stop_value);
+    json_builder_end_object(b);
+  }
+  json_builder_set_member_name(b, "weights_epoch");
+  json_builder_add_int_value(
+      b, (gint64)(restored_best(run) ? s.best_epoch : s.epochs_done));
 }
 
 /* The split to report at the end: test if there is one, else validation,
@@ -72,12 +147,16 @@ static int finish(nnlab_run *run, const char *model_path,
       json_builder_set_member_name(b, "perceptron_converged_epoch");
       json_builder_add_int_value(b, (gint64)run->perceptron_converged_epoch);
     }
+    if (!run->config->perceptron_rule) add_stop_json(b, run);
     json_builder_set_member_name(b, "diverged");
     json_builder_add_boolean_value(b, train_error != NULL);
     json_builder_end_object(b);
     print_json(b);
   } else {
-    if (run->config->perceptron_rule) report_perceptron(run);
+    if (run->config->perceptron_rule)
+      report_perceptron(run);
+    else
+      report_stop(run);
     g_autofree char *text = format_metrics(&metrics, part->task, "");
     printf("%s (%zu rows): %s\nmodel saved to %s\n", part_name, part->n_rows,
            text, model_path);
@@ -152,6 +231,8 @@ int cmd_train(int argc, char **argv) {
        "Keep the last K epoch checkpoints (default 3; best.h5 and model.h5 "
        "are kept too)",
        "K"},
+      {"force", 'f', 0, G_OPTION_ARG_NONE, &o.force,
+       "Replace the run that DIR already holds (model.h5, checkpoints)", NULL},
       {"strict-versions", 0, 0, G_OPTION_ARG_NONE, &o.strict_versions,
        "Refuse a checkpoint whose plugins are installed in another version",
        NULL},
@@ -176,7 +257,16 @@ int cmd_train(int argc, char **argv) {
       "holds one out.\n\n"
       "--resume continues a checkpoint bit for bit: a run of 10 epochs and a\n"
       "run of 5 resumed to 10 end with the same weights. Given a CONFIG too,\n"
-      "it must agree with the checkpoint; its training settings apply.\n");
+      "it must agree with the checkpoint; its training settings apply.\n"
+      "With a schedule that depends on the run's length (cosine, one_cycle,\n"
+      "polynomial) that holds for a run of 10 stopped after 5, as a\n"
+      "checkpoint of --checkpoint-every is.\n\n"
+      "A DIR that already holds a run (model.h5 or checkpoints) is refused:\n"
+      "continue it with --resume, or replace it with --force, which deletes\n"
+      "the earlier model.h5 and checkpoints first.\n\n"
+      "When early stopping, stop_loss or stop_grad_norm ends training, a\n"
+      "line says which rule fired at which epoch and step, and which epoch's\n"
+      "weights the model holds (--json: \"stopped\", \"weights_epoch\").\n");
   if (!parse_options(context, &argc, &argv)) return 2;
   if ((!o.resume && argc != 2) || (o.resume && argc > 2)) {
     fprintf(stderr,
@@ -205,6 +295,7 @@ int cmd_train(int argc, char **argv) {
   nnlab_run *run = start_run(&o, config_path, registry, &config, &error);
   if (!run || !prepare_out_dir(out_dir, model_path, &error) ||
       !run_lock_acquire(out_dir, "train", &error) ||
+      (!o.resume && !earlier_run_check(out_dir, o.force, &error)) ||
       !checkpointer_init(&saver, run, out_dir, (size_t)o.checkpoint_every,
                          (size_t)o.keep, &error)) {
     status = report_error(error);

@@ -113,6 +113,8 @@ static void add_training(JsonBuilder *b, const inspect_report *r) {
     json_builder_add_null_value(b);
   json_builder_set_member_name(b, "stopped_early");
   json_builder_add_boolean_value(b, c && c->state.stopped_early);
+  json_add_string_member(b, "stop_rule",
+                         c ? nnlab_stop_rule_name(c->state.stop_rule) : NULL);
   if (f->n_epochs)
     add_epoch(b, "last", &f->history[f->n_epochs - 1], f->task);
   else

@@ -61,8 +61,10 @@ void progress_printer_update(const nnlab_progress *p, void *user_data) {
     return;
   }
   const nnlab_epoch_record *r = p->finished;
+  /* The first, every log_every-th and the last epoch, also when a stop
+   * rule makes it the last. */
   if (r->epoch % printer->log_every != 0 && r->epoch != 1 &&
-      r->epoch != p->epochs) {
+      r->epoch != p->epochs && !p->stopping) {
     if (printer->tty) fprintf(stderr, "\r\033[K");
     return;
   }

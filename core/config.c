@@ -26,14 +26,29 @@ static const char *const training_keys[] = {"epochs",
                                             "shuffle",
                                             "shuffle_seed",
                                             "schedule",
+                                            "schedule_unit",
                                             "step_size",
                                             "gamma",
                                             "warmup_epochs",
+                                            "warmup_steps",
                                             "min_lr",
                                             "plateau_patience",
                                             "plateau_factor",
+                                            "milestones",
+                                            "total_iters",
+                                            "power",
+                                            "decay_rate",
+                                            "max_lr",
+                                            "pct_start",
+                                            "anneal_strategy",
+                                            "div_factor",
+                                            "final_div_factor",
+                                            "restart_period",
+                                            "restart_mult",
                                             "early_stopping_patience",
                                             "clip_norm",
+                                            "stop_loss",
+                                            "stop_grad_norm",
                                             "rule",
                                             NULL};
 static const char *const layer_keys[] = {"weights", "bias", NULL};
@@ -425,28 +440,126 @@ static gboolean read_model(const reader *r, const nnlab_registry *registry,
                  "output_activation", output, &c->output_activation, error);
 }
 
+/* milestones = 30, 80: rising epoch (or step) numbers. */
+static gboolean read_milestones(const reader *r, nnlab_schedule_config *s,
+                                GError **error) {
+  g_autofree char *raw = get_raw(r, "training", "milestones");
+  s->n_milestones = 0;
+  g_auto(GStrv) items = g_strsplit(raw ? raw : "", ",", -1);
+  for (size_t i = 0; items[i]; i++) {
+    char *item = g_strstrip(items[i]), *end = NULL;
+    if (!*item && !items[1]) break; /* milestones = (none) */
+    guint64 v = g_ascii_strtoull(item, &end, 10);
+    gboolean rising =
+        s->n_milestones == 0 || v > s->milestones[s->n_milestones - 1];
+    if (!*item || *end || item[0] == '-' || v > G_MAXUINT32 || !rising) {
+      g_autofree char *shown = nnlab_excerpt(raw);
+      return fail_at(r, "training", "milestones", error,
+                     "milestones: expected rising whole numbers separated "
+                     "by commas, e.g. 30, 80; got '%s'",
+                     shown);
+    }
+    if (s->n_milestones == NNLAB_SCHEDULE_MAX_MILESTONES)
+      return fail_at(r, "training", "milestones", error,
+                     "milestones: more than %d", NNLAB_SCHEDULE_MAX_MILESTONES);
+    s->milestones[s->n_milestones++] = (size_t)v;
+  }
+  if (s->kind == NNLAB_SCHEDULE_MULTISTEP && s->n_milestones == 0)
+    return fail_at(r, "training", "milestones", error,
+                   "milestones: the multistep schedule needs at least one");
+  return TRUE;
+}
+
+/* schedule_unit, and the warmup counted in that unit. */
+static gboolean read_schedule_unit(const reader *r, nnlab_schedule_config *s,
+                                   GError **error) {
+  g_autofree char *unit = NULL;
+  if (!get_string(r, "training", "schedule_unit", "epoch", &unit, error))
+    return FALSE;
+  if (strcmp(unit, "step") == 0) {
+    s->unit = NNLAB_SCHEDULE_PER_STEP;
+  } else if (strcmp(unit, "epoch") == 0) {
+    s->unit = NNLAB_SCHEDULE_PER_EPOCH;
+  } else {
+    g_autofree char *shown = nnlab_excerpt(unit);
+    return fail_at(r, "training", "schedule_unit", error,
+                   "schedule_unit: expected epoch or step, got '%s'", shown);
+  }
+  gboolean per_step = s->unit == NNLAB_SCHEDULE_PER_STEP;
+  const char *key = per_step ? "warmup_steps" : "warmup_epochs";
+  const char *other = per_step ? "warmup_epochs" : "warmup_steps";
+  if (g_key_file_has_key(r->file, "training", other, NULL))
+    return fail_at(r, "training", other, error,
+                   "%s: with schedule_unit = %s the warmup is %s", other,
+                   per_step ? "step" : "epoch", key);
+  if (per_step && s->kind == NNLAB_SCHEDULE_PLATEAU)
+    return fail_at(r, "training", "schedule_unit", error,
+                   "schedule_unit: the plateau schedule watches each "
+                   "epoch's loss; use schedule_unit = epoch");
+  return get_size(r, "training", key, 0, &s->warmup, error);
+}
+
+static gboolean read_one_cycle(const reader *r, nnlab_schedule_config *s,
+                               GError **error) {
+  g_autofree char *anneal = NULL;
+  if (!get_double(r, "training", "max_lr", 0, 0, 1e6, &s->max_lr, error) ||
+      !get_double(r, "training", "pct_start", 0.3, 1e-9, 1 - 1e-9,
+                  &s->pct_start, error) ||
+      !get_double(r, "training", "div_factor", 25, 1e-9, 1e12, &s->div_factor,
+                  error) ||
+      !get_double(r, "training", "final_div_factor", 1e4, 1e-9, 1e12,
+                  &s->final_div_factor, error) ||
+      !get_string(r, "training", "anneal_strategy", "cos", &anneal, error))
+    return FALSE;
+  s->anneal_linear = strcmp(anneal, "linear") == 0;
+  if (!s->anneal_linear && strcmp(anneal, "cos") != 0) {
+    g_autofree char *shown = nnlab_excerpt(anneal);
+    return fail_at(r, "training", "anneal_strategy", error,
+                   "anneal_strategy: expected cos or linear, got '%s'", shown);
+  }
+  return TRUE;
+}
+
 static gboolean read_schedule(const reader *r, nnlab_schedule_config *s,
                               GError **error) {
   g_autofree char *kind = NULL;
+  guint64 period = 0, mult = 0;
   if (!get_string(r, "training", "schedule", "constant", &kind, error))
     return FALSE;
   if (!nnlab_schedule_kind_from_name(kind, &s->kind)) {
     g_autofree char *shown = nnlab_excerpt(kind);
     return fail_at(r, "training", "schedule", error,
                    "schedule: unknown '%s'; expected constant, step, "
-                   "exponential, cosine or plateau",
+                   "multistep, exponential, polynomial, inverse_time, "
+                   "cosine, cosine_restarts, one_cycle or plateau",
                    shown);
   }
-  return get_size(r, "training", "step_size", 10, &s->step_size, error) &&
-         get_double(r, "training", "gamma", 0.1, 0, 1, &s->gamma, error) &&
-         get_size(r, "training", "warmup_epochs", 0, &s->warmup_epochs,
-                  error) &&
-         get_double(r, "training", "min_lr", 0, 0, 1e6, &s->min_lr, error) &&
-         get_size(r, "training", "plateau_patience", 10, &s->patience, error) &&
-         get_double(r, "training", "plateau_factor", 0.1, 0, 1, &s->factor,
-                    error) &&
-         (s->step_size > 0 || fail_at(r, "training", "step_size", error,
-                                      "step_size must be at least 1"));
+  if (!read_schedule_unit(r, s, error) || !read_milestones(r, s, error) ||
+      !read_one_cycle(r, s, error) ||
+      !get_size(r, "training", "step_size", 10, &s->step_size, error) ||
+      !get_double(r, "training", "gamma", 0.1, 0, 1, &s->gamma, error) ||
+      !get_double(r, "training", "min_lr", 0, 0, 1e6, &s->min_lr, error) ||
+      !get_size(r, "training", "plateau_patience", 10, &s->patience, error) ||
+      !get_double(r, "training", "plateau_factor", 0.1, 0, 1, &s->factor,
+                  error) ||
+      !get_size(r, "training", "total_iters", 0, &s->total_iters, error) ||
+      !get_double(r, "training", "power", 1, 1e-9, 1e6, &s->power, error) ||
+      !get_double(r, "training", "decay_rate", 0.1, 0, 1e12, &s->decay_rate,
+                  error) ||
+      !get_count(r, "training", "restart_period", 10, G_MAXUINT32, &period,
+                 error) ||
+      !get_count(r, "training", "restart_mult", 1, 1000, &mult, error))
+    return FALSE;
+  s->restart_period = (size_t)period;
+  s->restart_mult = (size_t)mult;
+  if (s->step_size == 0)
+    return fail_at(r, "training", "step_size", error,
+                   "step_size must be at least 1");
+  if (period == 0 || mult == 0)
+    return fail_at(r, "training", period ? "restart_mult" : "restart_period",
+                   error, "%s must be at least 1",
+                   period ? "restart_mult" : "restart_period");
+  return TRUE;
 }
 
 static gboolean read_training(const reader *r, const nnlab_registry *registry,
@@ -468,6 +581,10 @@ static gboolean read_training(const reader *r, const nnlab_registry *registry,
                 &t->early_stopping_patience, error) ||
       !get_double(r, "training", "clip_norm", 0, 0, 1e12, &t->clip_norm,
                   error) ||
+      !get_double(r, "training", "stop_loss", 0, 0, 1e300, &t->stop_loss,
+                  error) ||
+      !get_double(r, "training", "stop_grad_norm", 0, 0, 1e300,
+                  &t->stop_grad_norm, error) ||
       !read_schedule(r, &t->schedule, error))
     return FALSE;
   t->seed = shuffle_seed;

@@ -333,6 +333,28 @@ static float *read_param_tree(loader *ld, hid_t parent, const char *path,
   return flat;
 }
 
+/* Which rule stopped training: files written before the stop rules
+ * existed could only stop early by early stopping. */
+static gboolean read_stop_rule(loader *ld, hid_t group, nnlab_trainer_state *s,
+                               GError **error) {
+  const char *at = "/trainer";
+  guint64 rule = 0;
+  s->stop_rule = s->stopped_early ? NNLAB_STOP_EARLY_STOPPING : NNLAB_STOP_NONE;
+  s->stop_value = s->stopped_early ? s->best_val_loss : 0;
+  if (H5Aexists(group, "stop_rule") <= 0) return TRUE;
+  if (!h5_read_uint64(group, "stop_rule", ld->path, at, &rule, error) ||
+      !h5_read_double(group, "stop_value", ld->path, at, &s->stop_value, error))
+    return FALSE;
+  if (rule > NNLAB_STOP_GRAD_NORM ||
+      (rule != NNLAB_STOP_NONE) != s->stopped_early)
+    return invalid(ld, error,
+                   "/trainer stop_rule is %" G_GUINT64_FORMAT
+                   "; expected 0 to 3, and 0 exactly when stopped_early is 0",
+                   rule);
+  s->stop_rule = (nnlab_stop_rule)rule;
+  return TRUE;
+}
+
 static gboolean read_trainer_state(loader *ld, hid_t group, nnlab_checkpoint *c,
                                    GError **error) {
   nnlab_trainer_state *s = &c->state;
@@ -361,7 +383,7 @@ static gboolean read_trainer_state(loader *ld, hid_t group, nnlab_checkpoint *c,
   s->best_epoch = (size_t)best;
   s->stopped_early = stopped != 0;
   s->schedule.bad_epochs = (size_t)bad;
-  return TRUE;
+  return read_stop_rule(ld, group, s, error);
 }
 
 /* /optimizer and /trainer: present in checkpoints, absent in model files

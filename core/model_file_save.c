@@ -173,6 +173,8 @@ static gboolean write_trainer(hid_t root, const nnlab_model_file *f,
          h5_write_uint64(group, "best_epoch", s->best_epoch, error) &&
          h5_write_double(group, "best_val_loss", s->best_val_loss, error) &&
          h5_write_uint64(group, "stopped_early", s->stopped_early, error) &&
+         h5_write_uint64(group, "stop_rule", s->stop_rule, error) &&
+         h5_write_double(group, "stop_value", s->stop_value, error) &&
          h5_write_double(group, "base_lr", s->schedule.base_lr, error) &&
          h5_write_double(group, "plateau_lr", s->schedule.plateau_lr, error) &&
          h5_write_double(group, "plateau_best_loss", s->schedule.best_loss,

@@ -27,6 +27,7 @@ struct nnlab_trainer {
    * training reached, to continue from. */
   float *last_params;
   gboolean holds_best;
+  double grad_norm_sum; /* this epoch's, for stop_grad_norm */
   nnlab_progress_fn progress;
   void *progress_data;
   nnlab_epoch_hook epoch_hook;
@@ -43,6 +44,14 @@ void nnlab_train_config_init(nnlab_train_config *config) {
   config->schedule.gamma = 0.1;
   config->schedule.patience = 10;
   config->schedule.factor = 0.1;
+  config->schedule.power = 1.0;
+  config->schedule.decay_rate = 0.1;
+  /* torch's OneCycleLR and CosineAnnealingWarmRestarts defaults. */
+  config->schedule.pct_start = 0.3;
+  config->schedule.div_factor = 25.0;
+  config->schedule.final_div_factor = 1e4;
+  config->schedule.restart_period = 10;
+  config->schedule.restart_mult = 1;
 }
 
 nnlab_trainer *nnlab_trainer_new(nnlab_model *model,
@@ -50,13 +59,7 @@ nnlab_trainer *nnlab_trainer_new(nnlab_model *model,
                                  const nnlab_component *optimizer,
                                  const nnlab_train_config *config,
                                  GError **error) {
-  /* schedule_lr divides by it. */
-  if (config->schedule.kind == NNLAB_SCHEDULE_STEP &&
-      config->schedule.step_size == 0) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_RANGE,
-                "the step schedule needs step_size >= 1");
-    return NULL;
-  }
+  if (!schedule_check(&config->schedule, error)) return NULL;
   size_t n = nnlab_model_n_params(model);
   nnlab_trainer *trainer = g_new0(nnlab_trainer, 1);
   trainer->model = model;
@@ -177,6 +180,24 @@ size_t nnlab_trainer_best_epoch(const nnlab_trainer *trainer) {
 
 gboolean nnlab_trainer_stopped_early(const nnlab_trainer *trainer) {
   return trainer->state.stopped_early;
+}
+
+const char *nnlab_stop_rule_name(nnlab_stop_rule rule) {
+  switch (rule) {
+    case NNLAB_STOP_EARLY_STOPPING:
+      return "early_stopping";
+    case NNLAB_STOP_LOSS:
+      return "stop_loss";
+    case NNLAB_STOP_GRAD_NORM:
+      return "stop_grad_norm";
+    case NNLAB_STOP_NONE:
+      break;
+  }
+  return NULL;
+}
+
+nnlab_stop_rule nnlab_trainer_stop_rule(const nnlab_trainer *trainer) {
+  return trainer->state.stop_rule;
 }
 
 /* Targets of one batch in the form the loss plugin takes. */
@@ -503,12 +524,14 @@ static gboolean train_step(nnlab_trainer *t, batch_buffers *b, size_t n,
   if (!nnlab_model_backward(model, b->x, b->doutput, error)) return FALSE;
   float *grads = nnlab_model_grads(model);
   /* Squares of floats cannot overflow a double, so the norm is finite
-   * exactly when every gradient is: without clipping, the cheaper test. */
-  if (t->config.clip_norm > 0) {
+   * exactly when every gradient is: without a use for the norm, the
+   * cheaper test. */
+  if (t->config.clip_norm > 0 || t->config.stop_grad_norm > 0) {
     double norm = sqrt(nnlab_sum_of_squares(grads, p));
     if (!isfinite(norm))
       return diverged(t, b, n, at, "the gradient", NULL, error);
-    if (norm > t->config.clip_norm) {
+    t->grad_norm_sum += norm;
+    if (t->config.clip_norm > 0 && norm > t->config.clip_norm) {
       float scale = (float)(t->config.clip_norm / (norm + 1e-6));
       for (size_t i = 0; i < p; i++) grads[i] *= scale;
     }
@@ -533,10 +556,29 @@ static void report(nnlab_trainer *t, nnlab_progress *progress) {
   if (t->progress) t->progress(progress, t->progress_data);
 }
 
-/* After an epoch: validation, schedule, early stopping. Returns FALSE when
- * training should stop. */
+static void stop(nnlab_trainer *t, nnlab_stop_rule rule, double value) {
+  t->state.stopped_early = TRUE;
+  t->state.stop_rule = rule;
+  t->state.stop_value = value;
+}
+
+/* The course's stop rules, after early stopping has had its say. */
+static void check_stop_rules(nnlab_trainer *t, const nnlab_epoch_record *record,
+                             double grad_norm) {
+  const nnlab_train_config *c = &t->config;
+  if (t->state.stopped_early) return;
+  if (c->stop_loss > 0 && record->train.loss < c->stop_loss)
+    stop(t, NNLAB_STOP_LOSS, record->train.loss);
+  else if (c->stop_grad_norm > 0 && grad_norm < c->stop_grad_norm)
+    stop(t, NNLAB_STOP_GRAD_NORM, grad_norm);
+}
+
+/* After an epoch: validation, schedule, early stopping and the stop
+ * rules; grad_norm is the epoch's mean gradient norm. Returns FALSE on an
+ * error. */
 static gboolean end_epoch(nnlab_trainer *t, nnlab_epoch_record *record,
-                          const nnlab_dataset *val, GError **error) {
+                          const nnlab_dataset *val, double grad_norm,
+                          GError **error) {
   if (val && !nnlab_evaluate(t->model, &t->loss, val, &record->val, error))
     return FALSE;
   double monitored = val ? record->val.loss : record->train.loss;
@@ -545,18 +587,25 @@ static gboolean end_epoch(nnlab_trainer *t, nnlab_epoch_record *record,
   t->state.epochs_done++;
   if (!t->config.early_stopping_patience) {
     t->state.best_epoch = record->epoch;
-    return TRUE;
-  }
-  if (record->val.loss < t->state.best_val_loss) {
+  } else if (record->val.loss < t->state.best_val_loss) {
     t->state.best_val_loss = record->val.loss;
     t->state.best_epoch = record->epoch;
     memcpy(t->best_params, nnlab_model_params(t->model),
            nnlab_model_n_params(t->model) * sizeof(float));
   } else if (record->epoch - t->state.best_epoch >=
              t->config.early_stopping_patience) {
-    t->state.stopped_early = TRUE;
+    stop(t, NNLAB_STOP_EARLY_STOPPING, t->state.best_val_loss);
   }
+  check_stop_rules(t, record, grad_norm);
   return TRUE;
+}
+
+/* Gives the optimizer the schedule's rate at t of total units. */
+static double set_scheduled_lr(nnlab_trainer *t, size_t t_units, size_t total) {
+  double lr =
+      schedule_lr(&t->config.schedule, &t->state.schedule, t_units, total);
+  t->optimizer.hparams[t->lr_index].f = lr;
+  return lr;
 }
 
 gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
@@ -596,12 +645,16 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
   }
   gboolean ok = TRUE, as_floats = labels_as_floats(&t->loss);
   double threshold = nnlab_loss_class_threshold(&t->loss);
+  gboolean per_step = t->config.schedule.unit == NNLAB_SCHEDULE_PER_STEP;
+  size_t schedule_total =
+      per_step ? t->config.epochs * batches : t->config.epochs;
   while (ok && !t->state.stopped_early &&
          t->state.epochs_done < t->config.epochs) {
     size_t epoch = t->state.epochs_done + 1;
-    double lr = schedule_lr(&t->config.schedule, &t->state.schedule, epoch - 1,
-                            t->config.epochs);
-    t->optimizer.hparams[t->lr_index].f = lr;
+    /* The rate the epoch starts with, and the one its history records. */
+    double lr = set_scheduled_lr(t, per_step ? t->state.step : epoch - 1,
+                                 schedule_total);
+    t->grad_norm_sum = 0;
     /* Each epoch's order depends only on the generator's state, so a
      * checkpoint needs no more than that state to resume exactly. */
     for (size_t i = 0; i < n; i++) order[i] = i;
@@ -619,6 +672,7 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
       }
       if (standardizes) nnlab_model_standardize(model, b.x, rows, b.x);
       fill_targets(train, b.rows, rows, k, as_floats, &b.targets);
+      if (per_step && i > 0) set_scheduled_lr(t, t->state.step, schedule_total);
       ok = train_step(t, &b, rows, &acc, (step_position){epoch, i + 1}, error);
       if (ok && t->progress) {
         progress.batch = i + 1;
@@ -632,12 +686,14 @@ gboolean nnlab_trainer_fit(nnlab_trainer *t, const nnlab_dataset *train,
       nnlab_epoch_record record = {.epoch = epoch, .lr = lr};
       record.train = metrics_accumulator_result(&acc);
       record.val = (nnlab_metrics){NAN, NAN, NAN, NAN, NAN};
-      ok = end_epoch(t, &record, val, error);
+      ok =
+          end_epoch(t, &record, val, t->grad_norm_sum / (double)batches, error);
       record.seconds = (double)(g_get_monotonic_time() - start) / 1e6;
       if (ok) {
         g_array_index(t->history, nnlab_epoch_record, t->history->len - 1)
             .seconds = record.seconds;
         progress.finished = &record;
+        progress.stopping = t->state.stopped_early;
         report(t, &progress);
         if (t->epoch_hook)
           ok = t->epoch_hook(t, &record, t->epoch_hook_data, error);

@@ -214,6 +214,10 @@ def damage(f, kind):
         f["split/train"] = np.array([10**9], np.uint64)
         f["split/train"].attrs["crc32"] = np.uint32(
             zlib.crc32(f["split/train"][()].tobytes()))
+    elif kind == "stop_rule":  # stop_loss fired, yet not stopped_early
+        f["trainer"].attrs["stop_rule"] = np.uint64(2)
+    elif kind == "before_stop_rules":  # written before the stop rules
+        del f["trainer"].attrs["stop_rule"], f["trainer"].attrs["stop_value"]
     elif kind == "plain":  # a model file without training state
         del f["optimizer"], f["trainer"]
 
@@ -238,6 +242,8 @@ surgeries = [
     ("layer_count", "/layers/3: missing"),
     ("history_short", "/history/lr: expected shape (4), found (2)"),
     ("split_rows", "/split: row 1000000000 is outside"),
+    ("stop_rule", "/trainer stop_rule is 2; expected 0 to 3, and 0 exactly when "
+                  "stopped_early is 0"),
 ]
 if h5py_python:
     targets = {}
@@ -258,6 +264,15 @@ if h5py_python:
           and json.loads(result.stdout)["optimizer"] is None, result.stderr)
     expect_refusal("a plain model file", ["train", "--resume", plain, "--quiet"],
                    plain, "holds no training state to resume from")
+    older = os.path.join(work, "damaged", "before_stop_rules", "older.h5")
+    os.makedirs(os.path.dirname(older))
+    h5py_script(SURGERY, checkpoint, older, "before_stop_rules")
+    result = run("inspect", older, "--json")
+    check("a checkpoint from before the stop rules reads as not stopped",
+          result.returncode == 0
+          and json.loads(result.stdout)["training"]["stop_rule"] is None
+          and not json.loads(result.stdout)["training"]["stopped_early"],
+          result.stderr)
 else:
     print("skip h5py surgery: no python3 with h5py")
 check("the original checkpoint was never touched", read_bytes(checkpoint) == original)

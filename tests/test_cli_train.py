@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """nnlab train, eval and predict as a user drives them: the model file
 round trip, eval on exactly the held-out rows, predictions, the divergence
-guard, and one-line errors with nothing written for bad input."""
+guard, one-line errors with nothing written for bad input, run directories
+that hold a run, and what the stop rules say."""
 import json
 import os
 import subprocess
@@ -135,6 +136,74 @@ finally:
     first.wait()
 after_kill = run("train", config, "--out", locked, "--quiet")
 check("a killed run leaves no stale lock", after_kill.returncode == 0, after_kill.stderr)
+
+# A directory that holds a run is refused without --resume or --force.
+before = open(model, "rb").read()
+again = run("train", config, "--out", out, "--quiet")
+check("training into a run directory is refused in one line",
+      again.returncode == 1 and again.stderr.count("\n") == 1
+      and f"{out} already holds a run (model.h5); continue it with --resume "
+      f"{model}, or replace it with --force" in again.stderr, again.stderr)
+check("and the earlier model is untouched", open(model, "rb").read() == before)
+checkpointed = os.path.join(work, "checkpointed")
+run("train", config, "--out", checkpointed, "--quiet", "--checkpoint-every", "10")
+os.unlink(os.path.join(checkpointed, "model.h5"))
+again = run("train", config, "--out", checkpointed, "--quiet")
+check("checkpoints alone are a run too, and the newest is suggested",
+      again.returncode == 1 and "already holds a run (checkpoints); continue it with "
+      "--resume " + os.path.join(checkpointed, "checkpoints", "epoch-000030.h5")
+      in again.stderr, again.stderr)
+forced = run("train", config, "--out", checkpointed, "--quiet", "--force",
+             "--epochs", "5")
+check("--force replaces the run and says so",
+      forced.returncode == 0 and f"replacing the earlier run in {checkpointed}"
+      in forced.stderr and os.listdir(os.path.join(checkpointed, "checkpoints")) == []
+      and os.path.exists(os.path.join(checkpointed, "model.h5")), forced.stderr)
+resumed = run("train", "--resume", model, "--epochs", "35", "--quiet")
+check("--resume still writes into its own run directory", resumed.returncode == 0,
+      resumed.stderr)
+
+# The stop rules and early stopping say which fired, when, and which
+# epoch's weights the model holds.
+stopped = run("train", config, "--out", os.path.join(work, "stop-loss"), "--json",
+              "--quiet", "--set", "training.stop_loss=0.3")
+result = json.loads(stopped.stdout)
+check("stop_loss stops training and --json says when",
+      result["stopped"]["rule"] == "stop_loss" and result["stopped"]["value"] < 0.3
+      and 1 <= result["stopped"]["epoch"] < 30
+      and result["weights_epoch"] == result["stopped"]["epoch"], stopped.stdout)
+stopped = run("train", config, "--out", os.path.join(work, "stop-loss-text"),
+              "--quiet", "--set", "training.stop_loss=0.3")
+epoch, step = result["stopped"]["epoch"], result["stopped"]["step"]
+check("and says it in one line",
+      stopped.stdout.startswith(f"stopped at epoch {epoch} (step {step}): the training "
+                                "loss ") and "fell below stop_loss = 0.3\n" in stopped.stdout,
+      stopped.stdout)
+stopped = run("train", config, "--out", os.path.join(work, "stop-grad"), "--quiet",
+              "--set", "training.stop_grad_norm=0.5", "--set", "training.batch_size=full")
+check("stop_grad_norm says which rule fired",
+      stopped.returncode == 0 and stopped.stdout.startswith("stopped at epoch ")
+      and "the mean gradient norm" in stopped.stdout
+      and "fell below stop_grad_norm = 0.5" in stopped.stdout, stopped.stdout)
+early = run("train", config, "--out", os.path.join(work, "early"), "--json", "--quiet",
+            "--set", "training.early_stopping_patience=3", "--set", "optimizer.lr=0.2",
+            "--epochs", "200")
+result = json.loads(early.stdout)
+check("early stopping says when it fired and which weights it restored",
+      result["stopped"]["rule"] == "early_stopping"
+      and result["stopped"]["epoch"] - result["weights_epoch"] == 3, early.stdout)
+early = run("train", config, "--out", os.path.join(work, "early-text"), "--quiet",
+            "--set", "training.early_stopping_patience=3", "--set", "optimizer.lr=0.2",
+            "--epochs", "200")
+check("in one line",
+      early.stdout.startswith(f"early stopping at epoch {result['stopped']['epoch']} ")
+      and "val_loss has not improved for 3 epochs; restored the weights of epoch "
+      f"{result['weights_epoch']}, the best val_loss" in early.stdout.splitlines()[0],
+      early.stdout)
+plain = json.loads(run("train", config, "--out", os.path.join(work, "plain"), "--json",
+                       "--quiet", "--epochs", "3").stdout)
+check("a run of all its epochs has no stop", plain["stopped"] is None
+      and plain["weights_epoch"] == 3, str(plain))
 
 if failures:
     print("\n".join(["failures:"] + failures), file=sys.stderr)

@@ -39,10 +39,14 @@ static int remove_work_dir(void **state) {
   return 0;
 }
 
-/* Iris with a validation split, a plateau schedule (state across epochs)
- * and clipping, so every piece of trainer state matters. */
+/* A plateau schedule keeps state across epochs. */
+static const char plateau[] =
+    "schedule = plateau\nplateau_patience = 1\nplateau_factor = 0.5\n";
+
+/* Iris with a validation split, a schedule and clipping, so every piece
+ * of trainer state matters. */
 static char *config_text(const char *optimizer, const char *batch,
-                         gboolean early_stopping) {
+                         gboolean early_stopping, const char *schedule) {
   const char *name = strcmp(optimizer, "sgd_nesterov") == 0 ? "sgd" : optimizer;
   const char *extra = strcmp(optimizer, "sgd_nesterov") == 0
                           ? "momentum = 0.9\nnesterov = true\n"
@@ -52,10 +56,9 @@ static char *config_text(const char *optimizer, const char *batch,
       "[data]\npath = %s/datasets/iris.h5\nval_fraction = 0.2\n"
       "[model]\nhidden = 6\nactivation = tanh\nseed = 9\n"
       "[training]\nepochs = 10\nbatch_size = %s\nloss = cross_entropy\n"
-      "schedule = plateau\nplateau_patience = 1\nplateau_factor = 0.5\n"
-      "clip_norm = 5\nearly_stopping_patience = %d\n"
+      "%sclip_norm = 5\nearly_stopping_patience = %d\n"
       "[optimizer]\nname = %s\nlr = %s\n%s",
-      SOURCE_ROOT, batch, early_stopping ? 3 : 0, name,
+      SOURCE_ROOT, batch, schedule, early_stopping ? 3 : 0, name,
       /* Large steps make the validation loss rise within 5 epochs, so the
        * best weights differ from the last ones. */
       early_stopping ? "0.5" : "0.01", extra);
@@ -96,6 +99,13 @@ static void compare_runs(nnlab_run *full, nnlab_run *resumed,
   assert_int_equal(a.epochs_done, b.epochs_done);
   assert_memory_equal(&a.shuffle_rng, &b.shuffle_rng, sizeof a.shuffle_rng);
   assert_memory_equal(&a.schedule, &b.schedule, sizeof a.schedule);
+  assert_int_equal(a.stopped_early, b.stopped_early);
+  assert_int_equal(a.stop_rule, b.stop_rule);
+  assert_memory_equal(&a.stop_value, &b.stop_value, sizeof a.stop_value);
+  const nnlab_component *oa = nnlab_trainer_optimizer(full->trainer);
+  const nnlab_component *ob = nnlab_trainer_optimizer(resumed->trainer);
+  int lr = nnlab_hparams_index(oa->info, "lr");
+  assert_memory_equal(&oa->hparams[lr].f, &ob->hparams[lr].f, sizeof(double));
   size_t epochs_a, epochs_b;
   const nnlab_epoch_record *ha =
       nnlab_trainer_history(full->trainer, &epochs_a);
@@ -110,12 +120,55 @@ static void compare_runs(nnlab_run *full, nnlab_run *resumed,
   }
 }
 
-/* 10 epochs straight, against 5, save, load, resume to 10. */
-static void check_resume(const char *optimizer, const char *batch,
-                         gboolean early_stopping) {
-  g_autofree char *label = g_strdup_printf(
-      "%s, batch %s%s", optimizer, batch, early_stopping ? ", early stop" : "");
-  g_autofree char *text = config_text(optimizer, batch, early_stopping);
+/* An epoch hook that saves the run after epoch 5 and stops it there, as
+ * a checkpoint followed by a kill would. */
+static gboolean save_and_interrupt(nnlab_trainer *trainer,
+                                   const nnlab_epoch_record *record,
+                                   void *user_data, GError **error) {
+  (void)trainer;
+  nnlab_run *run = user_data;
+  if (record->epoch < 5) return TRUE;
+  g_autofree char *path = g_build_filename(work_dir, "half.h5", NULL);
+  nnlab_model_file saved = nnlab_run_describe(run);
+  if (!nnlab_model_file_save(&saved, path, error)) return FALSE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "interrupted");
+  return FALSE;
+}
+
+/* The first half of a 10-epoch run, saved to work_dir/half.h5: a run of
+ * 5 epochs, or with interrupt a run of 10 stopped after epoch 5 (for
+ * schedules that depend on the run's length). */
+static void train_half(const nnlab_run_config *config, gboolean interrupt) {
+  nnlab_run *half = start(config);
+  GError *error = NULL;
+  if (interrupt) {
+    nnlab_trainer_set_epoch_hook(half->trainer, save_and_interrupt, half);
+    assert_false(nnlab_run_train(half, NULL, NULL, &error));
+    assert_string_equal(error->message, "interrupted");
+    g_error_free(error);
+  } else {
+    nnlab_trainer_set_epochs(half->trainer, 5);
+    train(half);
+    g_autofree char *path = g_build_filename(work_dir, "half.h5", NULL);
+    nnlab_model_file saved = nnlab_run_describe(half);
+    if (!nnlab_model_file_save(&saved, path, &error))
+      fail_msg("%s", error->message);
+  }
+  nnlab_run_free(half);
+}
+
+/* 10 epochs straight, against 5, save, load, resume to 10. Returns the
+ * rule that stopped the runs, if any. */
+static nnlab_stop_rule check_resume_with(const char *optimizer,
+                                         const char *batch,
+                                         gboolean early_stopping,
+                                         const char *schedule,
+                                         gboolean interrupt) {
+  g_autofree char *label =
+      g_strdup_printf("%s, batch %s%s, %s", optimizer, batch,
+                      early_stopping ? ", early stop" : "", schedule);
+  g_autofree char *text =
+      config_text(optimizer, batch, early_stopping, schedule);
   GError *error = NULL;
   nnlab_run_config *config = nnlab_run_config_parse(text, "/resume.ini", NULL,
                                                     test_registry(), &error);
@@ -123,14 +176,8 @@ static void check_resume(const char *optimizer, const char *batch,
   nnlab_run *full = start(config);
   train(full);
 
-  nnlab_run *half = start(config);
-  nnlab_trainer_set_epochs(half->trainer, 5);
-  train(half);
+  train_half(config, interrupt);
   g_autofree char *path = g_build_filename(work_dir, "half.h5", NULL);
-  nnlab_model_file saved = nnlab_run_describe(half);
-  if (!nnlab_model_file_save(&saved, path, &error))
-    fail_msg("%s", error->message);
-  nnlab_run_free(half);
 
   nnlab_model_file *loaded =
       nnlab_model_file_load(path, test_registry(), &error);
@@ -141,9 +188,16 @@ static void check_resume(const char *optimizer, const char *batch,
   nnlab_trainer_set_epochs(resumed->trainer, 10);
   train(resumed);
   compare_runs(full, resumed, label);
+  nnlab_stop_rule rule = nnlab_trainer_stop_rule(full->trainer);
   nnlab_run_free(resumed);
   nnlab_run_free(full);
   nnlab_run_config_free(config);
+  return rule;
+}
+
+static void check_resume(const char *optimizer, const char *batch,
+                         gboolean early_stopping) {
+  (void)check_resume_with(optimizer, batch, early_stopping, plateau, FALSE);
 }
 
 static void test_every_optimizer_batch_1(void **state) {
@@ -172,9 +226,35 @@ static void test_early_stopping_state(void **state) {
   check_resume("sgd", "full", TRUE);
 }
 
+/* Schedules stepped per optimizer step resume mid-run where they were:
+ * the rate depends on the step counter and the run's total steps, so the
+ * first half is a 10-epoch run interrupted after epoch 5. */
+static void test_step_unit_schedules(void **state) {
+  (void)state;
+  static const char *const schedules[] = {
+      "schedule = one_cycle\nschedule_unit = step\n",
+      "schedule = cosine_restarts\nschedule_unit = step\n"
+      "restart_period = 7\nrestart_mult = 2\n",
+      "schedule = cosine\nschedule_unit = step\nwarmup_steps = 50\n",
+  };
+  static const char *const batches[] = {"8", "16", "1"};
+  for (size_t i = 0; i < G_N_ELEMENTS(schedules); i++)
+    assert_int_equal(check_resume_with(i ? "sgd" : "adam", batches[i], FALSE,
+                                       schedules[i], TRUE),
+                     NNLAB_STOP_NONE);
+}
+
+/* A stop rule that fired stays fired: the resumed run does no more. */
+static void test_stop_rule_state(void **state) {
+  (void)state;
+  assert_int_equal(
+      check_resume_with("adam", "8", FALSE, "stop_loss = 0.3\n", FALSE),
+      NNLAB_STOP_LOSS);
+}
+
 static void test_resume_refuses_a_contradicting_config(void **state) {
   (void)state;
-  g_autofree char *text = config_text("adam", "32", FALSE);
+  g_autofree char *text = config_text("adam", "32", FALSE, plateau);
   GError *error = NULL;
   nnlab_run_config *config = nnlab_run_config_parse(text, "/resume.ini", NULL,
                                                     test_registry(), &error);
@@ -221,6 +301,8 @@ int main(void) {
       cmocka_unit_test(test_every_optimizer_batch_32),
       cmocka_unit_test(test_every_optimizer_full_batch),
       cmocka_unit_test(test_early_stopping_state),
+      cmocka_unit_test(test_step_unit_schedules),
+      cmocka_unit_test(test_stop_rule_state),
       cmocka_unit_test(test_resume_refuses_a_contradicting_config),
   };
   return cmocka_run_group_tests(tests, make_work_dir, remove_work_dir);

@@ -555,7 +555,7 @@ static void test_cosine_schedule_with_warmup(void **state) {
   enum { EPOCHS = 12, WARMUP = 3 };
   double lrs[EPOCHS];
   nnlab_schedule_config cosine = {
-      .kind = NNLAB_SCHEDULE_COSINE, .warmup_epochs = WARMUP, .min_lr = 0.01};
+      .kind = NNLAB_SCHEDULE_COSINE, .warmup = WARMUP, .min_lr = 0.01};
   scheduled_lrs(&cosine, EPOCHS, lrs);
   for (size_t e = 0; e < WARMUP; e++)
     assert_near(lrs[e], 0.2 * (double)(e + 1) / WARMUP, 1e-15);
@@ -759,6 +759,7 @@ static void test_early_stopping_restores_best_weights(void **state) {
   size_t n_epochs = 0, best = nnlab_trainer_best_epoch(trainer);
   const nnlab_epoch_record *history = nnlab_trainer_history(trainer, &n_epochs);
   assert_true(nnlab_trainer_stopped_early(trainer));
+  assert_int_equal(nnlab_trainer_stop_rule(trainer), NNLAB_STOP_EARLY_STOPPING);
   assert_true(best > 1);
   assert_int_equal(n_epochs, best + PATIENCE);
   assert_true(n_epochs < MAX_EPOCHS);
@@ -793,6 +794,112 @@ static void test_early_stopping_restores_best_weights(void **state) {
   nnlab_model_free(model);
   nnlab_dataset_free(train);
   nnlab_dataset_free(val);
+}
+
+/* ---- The course's stop rules ------------------------------------------------
+ */
+
+/* Batch gradient descent on the wave data for up to epochs epochs with
+ * the stop rules given (0: off). */
+static nnlab_trainer *stop_rule_run(nnlab_model **model, size_t epochs,
+                                    double stop_loss, double stop_grad_norm,
+                                    const nnlab_dataset *data) {
+  *model = new_model(2, (const char *[]){"3:tanh", "1:identity", NULL});
+  init_model(*model, NNLAB_INIT_XAVIER_UNIFORM, 4);
+  nnlab_train_config config;
+  train_config(&config, epochs, 0, FALSE);
+  config.stop_loss = stop_loss;
+  config.stop_grad_norm = stop_grad_norm;
+  nnlab_trainer *trainer = new_trainer(*model, "mse", "sgd(lr=0.2)", &config);
+  fit(trainer, data, NULL);
+  return trainer;
+}
+
+/* Training ends after the first epoch whose training loss is below
+ * stop_loss, with the weights of that epoch. */
+static void test_stop_loss_ends_at_the_first_epoch_below_it(void **state) {
+  (void)state;
+  enum { EPOCHS = 100 };
+  nnlab_dataset *data = wave_data();
+  nnlab_model *full_model, *stopped_model, *reference_model;
+  nnlab_trainer *full = stop_rule_run(&full_model, EPOCHS, 0, 0, data);
+  size_t n = 0;
+  const nnlab_epoch_record *history = nnlab_trainer_history(full, &n);
+  double threshold = history[29].train.loss * 1.001;
+  size_t first = 0;
+  while (!(history[first].train.loss < threshold)) first++;
+  assert_true(first > 0 && first < EPOCHS - 1);
+
+  nnlab_trainer *stopped =
+      stop_rule_run(&stopped_model, EPOCHS, threshold, 0, data);
+  assert_true(nnlab_trainer_stopped_early(stopped));
+  assert_int_equal(nnlab_trainer_stop_rule(stopped), NNLAB_STOP_LOSS);
+  assert_string_equal(nnlab_stop_rule_name(NNLAB_STOP_LOSS), "stop_loss");
+  nnlab_trainer_state st;
+  nnlab_trainer_get_state(stopped, &st);
+  assert_int_equal(st.epochs_done, first + 1);
+  assert_true(st.stop_value == history[first].train.loss);
+  nnlab_trainer *reference =
+      stop_rule_run(&reference_model, first + 1, 0, 0, data);
+  assert_memory_equal(nnlab_model_params(stopped_model),
+                      nnlab_model_params(reference_model),
+                      nnlab_model_n_params(stopped_model) * sizeof(float));
+  nnlab_trainer_free(reference);
+  nnlab_trainer_free(stopped);
+  nnlab_trainer_free(full);
+  nnlab_model_free(reference_model);
+  nnlab_model_free(stopped_model);
+  nnlab_model_free(full_model);
+  nnlab_dataset_free(data);
+}
+
+/* With batch gradient descent the rule watches the full gradient's norm:
+ * a run stops at the first epoch where it is below the tolerance, and a
+ * run one epoch shorter never sees it below. */
+static void test_stop_grad_norm_ends_at_the_first_epoch_below_it(void **state) {
+  (void)state;
+  enum { EPOCHS = 300 };
+  const double tolerance = 0.05;
+  nnlab_dataset *data = wave_data();
+  nnlab_model *model, *shorter_model;
+  nnlab_trainer *stopped = stop_rule_run(&model, EPOCHS, 0, tolerance, data);
+  assert_int_equal(nnlab_trainer_stop_rule(stopped), NNLAB_STOP_GRAD_NORM);
+  nnlab_trainer_state st;
+  nnlab_trainer_get_state(stopped, &st);
+  assert_true(st.stop_value < tolerance && st.stop_value > 0);
+  assert_true(st.epochs_done > 1 && st.epochs_done < EPOCHS);
+  assert_int_equal(st.step, st.epochs_done);
+  nnlab_trainer *shorter =
+      stop_rule_run(&shorter_model, st.epochs_done - 1, 0, tolerance, data);
+  assert_int_equal(nnlab_trainer_stop_rule(shorter), NNLAB_STOP_NONE);
+  assert_false(nnlab_trainer_stopped_early(shorter));
+  nnlab_trainer_free(shorter);
+  nnlab_trainer_free(stopped);
+  nnlab_model_free(shorter_model);
+  nnlab_model_free(model);
+  nnlab_dataset_free(data);
+}
+
+/* A step unit has zero gradients: the norm rule fires after epoch 1. */
+static void test_stop_grad_norm_fires_on_a_zero_gradient(void **state) {
+  (void)state;
+  nnlab_dataset *data = wave_data();
+  nnlab_model *model = new_model(2, (const char *[]){"1:step", NULL});
+  init_model(model, NNLAB_INIT_XAVIER_UNIFORM, 4);
+  nnlab_train_config config;
+  train_config(&config, 10, 3, TRUE);
+  config.stop_grad_norm = 1e-12;
+  nnlab_trainer *trainer = new_trainer(model, "mse", "sgd(lr=0.2)", &config);
+  fit(trainer, data, NULL);
+  nnlab_trainer_state st;
+  nnlab_trainer_get_state(trainer, &st);
+  assert_int_equal(st.stop_rule, NNLAB_STOP_GRAD_NORM);
+  assert_int_equal(st.epochs_done, 1);
+  assert_int_equal(st.step, 4); /* 10 rows in batches of 3 */
+  assert_true(st.stop_value == 0);
+  nnlab_trainer_free(trainer);
+  nnlab_model_free(model);
+  nnlab_dataset_free(data);
 }
 
 static void test_early_stopping_needs_validation_data(void **state) {
@@ -1326,6 +1433,9 @@ int main(void) {
       cmocka_unit_test(test_plateau_watches_validation_loss),
       cmocka_unit_test(test_early_stopping_restores_best_weights),
       cmocka_unit_test(test_early_stopping_needs_validation_data),
+      cmocka_unit_test(test_stop_loss_ends_at_the_first_epoch_below_it),
+      cmocka_unit_test(test_stop_grad_norm_ends_at_the_first_epoch_below_it),
+      cmocka_unit_test(test_stop_grad_norm_fires_on_a_zero_gradient),
       cmocka_unit_test(test_gradient_clipping_bounds_the_step),
       cmocka_unit_test(test_divergence_is_reported_and_weights_stay_finite),
       cmocka_unit_test(test_crash_handler_is_installed_only_when_asked),

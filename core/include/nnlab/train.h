@@ -11,22 +11,52 @@
 
 G_BEGIN_DECLS
 
+/* The schedules, with the torch.optim.lr_scheduler class each matches;
+ * docs/config.md gives every formula. t counts epochs or optimizer steps
+ * (nnlab_schedule_unit) from 0, T is the run's total of them. */
 typedef enum nnlab_schedule_kind {
   NNLAB_SCHEDULE_CONSTANT,
-  NNLAB_SCHEDULE_STEP,        /* lr * gamma^(epoch / step_size) */
-  NNLAB_SCHEDULE_EXPONENTIAL, /* lr * gamma^epoch */
-  NNLAB_SCHEDULE_COSINE,      /* linear warmup, then cosine to min_lr */
-  NNLAB_SCHEDULE_PLATEAU,     /* lr * factor after patience bad epochs */
+  NNLAB_SCHEDULE_STEP,         /* lr * gamma^floor(t / step_size): StepLR */
+  NNLAB_SCHEDULE_EXPONENTIAL,  /* lr * gamma^t: ExponentialLR */
+  NNLAB_SCHEDULE_COSINE,       /* linear warmup, then cosine to min_lr */
+  NNLAB_SCHEDULE_PLATEAU,      /* lr * factor after patience bad epochs */
+  NNLAB_SCHEDULE_MULTISTEP,    /* lr * gamma^(milestones <= t): MultiStepLR */
+  NNLAB_SCHEDULE_POLYNOMIAL,   /* lr * (1 - t / total_iters)^power */
+  NNLAB_SCHEDULE_INVERSE_TIME, /* lr / (1 + decay_rate * t) */
+  NNLAB_SCHEDULE_ONE_CYCLE,    /* OneCycleLR over the whole run */
+  NNLAB_SCHEDULE_COSINE_RESTARTS, /* CosineAnnealingWarmRestarts */
 } nnlab_schedule_kind;
+
+/* What t counts: epochs (the rate changes between epochs) or optimizer
+ * steps (it changes between batches). */
+typedef enum nnlab_schedule_unit {
+  NNLAB_SCHEDULE_PER_EPOCH,
+  NNLAB_SCHEDULE_PER_STEP,
+} nnlab_schedule_unit;
+
+#define NNLAB_SCHEDULE_MAX_MILESTONES 64
 
 typedef struct nnlab_schedule_config {
   nnlab_schedule_kind kind;
-  size_t step_size;     /* step */
-  double gamma;         /* step, exponential */
-  size_t warmup_epochs; /* cosine */
-  double min_lr;        /* cosine target, plateau floor */
-  size_t patience;      /* plateau */
-  double factor;        /* plateau */
+  nnlab_schedule_unit unit;
+  size_t step_size; /* step */
+  double gamma;     /* step, exponential, multistep */
+  size_t warmup;    /* cosine: warmup length in units */
+  double min_lr;    /* cosine and cosine_restarts target, plateau floor */
+  size_t patience;  /* plateau */
+  double factor;    /* plateau */
+  size_t milestones[NNLAB_SCHEDULE_MAX_MILESTONES]; /* multistep, rising */
+  size_t n_milestones;
+  size_t total_iters;      /* polynomial; 0: the whole run */
+  double power;            /* polynomial */
+  double decay_rate;       /* inverse_time */
+  double max_lr;           /* one_cycle; 0: the optimizer's lr */
+  double pct_start;        /* one_cycle: share of the run spent rising */
+  double div_factor;       /* one_cycle: starts at max_lr / div_factor */
+  double final_div_factor; /* one_cycle: ends at start / final_div_factor */
+  gboolean anneal_linear;  /* one_cycle: linear instead of cosine anneal */
+  size_t restart_period;   /* cosine_restarts: T_0 */
+  size_t restart_mult;     /* cosine_restarts: T_mult */
 } nnlab_schedule_config;
 
 NNLAB_API gboolean nnlab_schedule_kind_from_name(const char *name,
@@ -41,6 +71,9 @@ typedef struct nnlab_train_config {
   nnlab_schedule_config schedule;
   size_t early_stopping_patience; /* 0: off; needs validation data */
   double clip_norm;               /* clip the global gradient norm; 0: off */
+  /* The course's stop rules, checked after each epoch; 0: off. */
+  double stop_loss;      /* the epoch's training loss fell below this */
+  double stop_grad_norm; /* the epoch's mean gradient norm fell below this */
 } nnlab_train_config;
 
 /* Defaults: 10 epochs, batch 32, shuffled with seed 0, constant lr, no
@@ -63,6 +96,18 @@ typedef struct nnlab_schedule_state {
   size_t bad_epochs; /* epochs since it improved */
 } nnlab_schedule_state;
 
+/* Why training ended before its last epoch. */
+typedef enum nnlab_stop_rule {
+  NNLAB_STOP_NONE,           /* it did not (or has not yet) */
+  NNLAB_STOP_EARLY_STOPPING, /* the validation loss stopped improving */
+  NNLAB_STOP_LOSS,           /* the training loss fell below stop_loss */
+  NNLAB_STOP_GRAD_NORM,      /* the gradient norm fell below stop_grad_norm */
+} nnlab_stop_rule;
+
+/* "early_stopping", "stop_loss" (the config key) or "stop_grad_norm";
+ * NULL for NNLAB_STOP_NONE. */
+NNLAB_API const char *nnlab_stop_rule_name(nnlab_stop_rule rule);
+
 /* Everything besides the parameters, optimizer slots and history that a
  * trainer needs to continue exactly where it stopped (a checkpoint). */
 typedef struct nnlab_trainer_state {
@@ -70,9 +115,11 @@ typedef struct nnlab_trainer_state {
   size_t epochs_done;    /* epochs completed */
   nnlab_rng shuffle_rng; /* as it stands at the start of the next epoch */
   nnlab_schedule_state schedule;
-  size_t best_epoch;    /* early stopping's best, or the last epoch */
-  double best_val_loss; /* INFINITY before the first validation */
-  gboolean stopped_early;
+  size_t best_epoch;      /* early stopping's best, or the last epoch */
+  double best_val_loss;   /* INFINITY before the first validation */
+  gboolean stopped_early; /* by any rule */
+  nnlab_stop_rule stop_rule;
+  double stop_value; /* the loss or gradient norm that fired the rule */
 } nnlab_trainer_state;
 
 typedef struct nnlab_progress {
@@ -82,6 +129,7 @@ typedef struct nnlab_progress {
   double epoch_seconds;               /* time spent in this epoch so far */
   double running_loss;                /* mean training loss so far this epoch */
   const nnlab_epoch_record *finished; /* set once, when the epoch ends */
+  gboolean stopping; /* with finished: a stop rule ends training here */
 } nnlab_progress;
 
 typedef void (*nnlab_progress_fn)(const nnlab_progress *progress,
@@ -152,6 +200,8 @@ NNLAB_API void nnlab_trainer_set_last_params(nnlab_trainer *trainer,
  * last epoch trained. */
 NNLAB_API size_t nnlab_trainer_best_epoch(const nnlab_trainer *trainer);
 NNLAB_API gboolean nnlab_trainer_stopped_early(const nnlab_trainer *trainer);
+/* Which rule stopped training, NNLAB_STOP_NONE if none did. */
+NNLAB_API nnlab_stop_rule nnlab_trainer_stop_rule(const nnlab_trainer *trainer);
 
 /* Loss and metrics of model on raw data. */
 NNLAB_API gboolean nnlab_evaluate(nnlab_model *model,
