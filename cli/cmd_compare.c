@@ -230,8 +230,10 @@ int cmd_compare(int argc, char **argv) {
       "Metrics: train_, val_ or test_ followed by loss, accuracy\n"
       "(classification), rmse, mae or r2 (regression), as nnlab eval\n"
       "computes them. When candidates use different losses, loss does not\n"
-      "rank them: the default is val_rmse or val_accuracy. One compare or\n"
-      "train at a time writes DIR (a lock on DIR/.lock).\n");
+      "rank them: the default is val_rmse or val_accuracy, and the plots\n"
+      "show the ranking metric instead of the losses. With x_axis = step or\n"
+      "samples and a target, the table also counts steps or samples to it.\n"
+      "One compare or train at a time writes DIR (a lock on DIR/.lock).\n");
   int status = 0;
   if (!parse_options(context, &argc, &argv)) {
     status = 2;

@@ -89,6 +89,20 @@ static const char *metric_label(const nnlab_compare *c, size_t metric) {
   return nnlab_compare_metric_name(metric);
 }
 
+/* With x_axis = step or samples the table also counts the work to the
+ * target in that unit, unless epochs already are steps (test functions). */
+static gboolean work_to_target_shown(const nnlab_compare *c) {
+  if (!c->has_target || c->x_axis == NNLAB_COMPARE_X_EPOCH) return FALSE;
+  return c->x_axis == NNLAB_COMPARE_X_SAMPLES ||
+         c->kind == NNLAB_COMPARE_DATASET;
+}
+
+static double median_work_to_target(const nnlab_compare *c,
+                                    const nnlab_compare_row *row) {
+  return c->x_axis == NNLAB_COMPARE_X_SAMPLES ? row->median_samples_to_target
+                                              : row->median_steps_to_target;
+}
+
 static void print_heading(const nnlab_compare *c, FILE *out) {
   fprintf(out, "%s: %zu candidate%s x %zu seed%s, %zu runs\n", c->title,
           c->n_candidates, c->n_candidates == 1 ? "" : "s", c->n_seeds,
@@ -122,6 +136,10 @@ static void add_header(table *t, const nnlab_compare *c, const gboolean *shown,
     if (shown[m]) table_add(t, g_strdup(metric_label(c, m)));
   if (c->has_target) {
     table_add(t, g_strdup_printf("%ss to target", c->epoch_unit));
+    if (work_to_target_shown(c))
+      table_add(t, g_strdup(c->x_axis == NNLAB_COMPARE_X_SAMPLES
+                                ? "samples to target"
+                                : "steps to target"));
     table_add(t, g_strdup("time to target"));
   }
   table_add(t, g_strdup("diverged"));
@@ -135,7 +153,7 @@ static char *format_median(double median, size_t reached, size_t runs,
     return g_strdup_printf("never (%zu/%zu)", reached, runs);
   if (seconds && median < 0.1) return g_strdup_printf("%.2gms", median * 1000);
   if (seconds) return g_strdup_printf("%.2fs", median);
-  return g_strdup_printf("%g (%zu/%zu)", median, reached, runs);
+  return g_strdup_printf("%.10g (%zu/%zu)", median, reached, runs);
 }
 
 /* Two lines per candidate: mean +- std, then min..max. */
@@ -151,6 +169,9 @@ static void add_row(table *t, const nnlab_compare *c, size_t rank,
   if (c->has_target) {
     table_add(t, format_median(row->median_epochs_to_target, row->reached,
                                row->n_runs, FALSE));
+    if (work_to_target_shown(c))
+      table_add(t, format_median(median_work_to_target(c, row), row->reached,
+                                 row->n_runs, FALSE));
     table_add(t, format_median(row->median_seconds_to_target, row->reached,
                                row->n_runs, TRUE));
   }
@@ -201,7 +222,7 @@ static void print_sweeps(const nnlab_compare *c, FILE *out) {
 void compare_print_table(const nnlab_compare *c, FILE *out) {
   print_heading(c, out);
   gboolean shown[NNLAB_COMPARE_N_FINAL];
-  size_t columns = 5 + (c->has_target ? 2 : 0);
+  size_t columns = 5 + (c->has_target ? 2 : 0) + work_to_target_shown(c);
   gboolean any_failed = FALSE;
   for (size_t i = 0; i < c->n_rows; i++) any_failed |= c->rows[i].failed > 0;
   columns += any_failed;
@@ -268,6 +289,8 @@ static void add_json_row(JsonBuilder *b, const nnlab_compare *c, size_t rank) {
   if (c->has_target) {
     add_number(b, "median_epochs_to_target", row->median_epochs_to_target);
     add_number(b, "median_seconds_to_target", row->median_seconds_to_target);
+    add_number(b, "median_steps_to_target", row->median_steps_to_target);
+    add_number(b, "median_samples_to_target", row->median_samples_to_target);
     add_int(b, "reached_target", row->reached);
   }
   json_builder_set_member_name(b, "baseline");
@@ -297,6 +320,7 @@ void compare_print_json(const nnlab_compare *c, const char *out_dir,
   json_add_string_member(b, "title", c->title);
   json_add_string_member(b, "problem", c->problem);
   json_add_string_member(b, "epoch_unit", c->epoch_unit);
+  json_add_string_member(b, "x_axis", nnlab_compare_x_axis_name(c->x_axis));
   add_int(b, "runs", c->n_runs);
   json_builder_set_member_name(b, "seeds");
   json_builder_begin_array(b);

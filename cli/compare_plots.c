@@ -686,19 +686,43 @@ static void write_plot(plot_job job, const char *dir, const char *name,
   g_free(path);
 }
 
+/* The curves to plot, train before val: the loss, and accuracy for
+ * classification. Test functions have one curve, the loss. When
+ * candidates train with different losses, one candidate's loss against
+ * another's is the comparison the ranking refuses, so the loss curves
+ * give way to the measure the table ranks by (sort_by, or the target's
+ * metric when sorted by time to target): rmse, mae or r2 for regression,
+ * accuracy for classification. A curve without values (no validation
+ * data) is skipped when drawn. */
+static size_t curve_metrics(const nnlab_compare *c,
+                            nnlab_compare_metric curves[4]) {
+  if (c->kind != NNLAB_COMPARE_DATASET) {
+    curves[0] = NNLAB_COMPARE_TRAIN_LOSS;
+    return 1;
+  }
+  if (c->mixed_losses) {
+    nnlab_compare_metric ranking =
+        c->sort_by < NNLAB_COMPARE_N_FINAL ? c->sort_by : c->target_metric;
+    size_t measure = ranking % NNLAB_COMPARE_N_MEASURES;
+    curves[0] = (nnlab_compare_metric)(NNLAB_COMPARE_TRAIN_LOSS + measure);
+    curves[1] = (nnlab_compare_metric)(NNLAB_COMPARE_VAL_LOSS + measure);
+    return 2;
+  }
+  curves[0] = NNLAB_COMPARE_TRAIN_LOSS;
+  curves[1] = NNLAB_COMPARE_VAL_LOSS;
+  if (c->task != NNLAB_TASK_CLASSIFICATION) return 2;
+  curves[2] = NNLAB_COMPARE_TRAIN_ACCURACY;
+  curves[3] = NNLAB_COMPARE_VAL_ACCURACY;
+  return 4;
+}
+
 gboolean compare_plots_write(const nnlab_compare *c, const char *dir,
                              GPtrArray *written, GError **error) {
   const char *device = NULL;
   if (!pick_device(c->plot_format, &device, error)) return FALSE;
   GError *first_error = NULL;
-  /* Test functions have one curve, the loss; classification adds
-   * accuracy. A curve without values (no validation data) is skipped. */
-  nnlab_compare_metric curves[] = {
-      NNLAB_COMPARE_TRAIN_LOSS, NNLAB_COMPARE_VAL_LOSS,
-      NNLAB_COMPARE_TRAIN_ACCURACY, NNLAB_COMPARE_VAL_ACCURACY};
-  size_t n_curves = c->kind != NNLAB_COMPARE_DATASET       ? 1
-                    : c->task == NNLAB_TASK_CLASSIFICATION ? 4
-                                                           : 2;
+  nnlab_compare_metric curves[4];
+  size_t n_curves = curve_metrics(c, curves);
   for (size_t i = 0; i < n_curves; i++) {
     const char *name = c->kind == NNLAB_COMPARE_DATASET
                            ? nnlab_compare_metric_name(curves[i])

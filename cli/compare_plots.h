@@ -7,7 +7,8 @@
 
 /* Writes into dir the plots that fit the comparison: loss curves per
  * candidate (mean with a min..max or std band, log scale) and accuracy
- * curves for classification, against the spec's x_axis; final loss
+ * curves for classification, against the spec's x_axis (with different
+ * losses, the ranking metric's curves instead of the losses'); final loss
  * against learning rate for sweeps, and trajectories over contour lines
  * for 2-D functions. Adds each file's path to written. */
 gboolean compare_plots_write(const nnlab_compare *compare, const char *dir,

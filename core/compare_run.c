@@ -35,6 +35,7 @@ void compare_run_alloc_curves(nnlab_compare_run *run, size_t n_epochs) {
   }
   for (size_t i = 0; i < NNLAB_COMPARE_N_FINAL; i++) run->final[i] = NAN;
   run->epochs_to_target = run->seconds_to_target = INFINITY;
+  run->steps_to_target = run->samples_to_target = INFINITY;
 }
 
 static gboolean reaches(const nnlab_compare *c, double value) {
@@ -54,6 +55,8 @@ void compare_run_finish_curves(const nnlab_compare *c, nnlab_compare_run *run) {
     if (reaches(c, curve[e])) {
       run->epochs_to_target = (double)(e + 1);
       run->seconds_to_target = run->seconds[e];
+      run->steps_to_target = run->steps[e];
+      run->samples_to_target = run->samples[e];
       return;
     }
 }

@@ -134,6 +134,8 @@ static gboolean write_run_attrs(hid_t g, const nnlab_compare *c,
       h5_write_uint64(g, "diverged_epoch", run->diverged_epoch, error) &&
       h5_write_double(g, "epochs_to_target", run->epochs_to_target, error) &&
       h5_write_double(g, "seconds_to_target", run->seconds_to_target, error) &&
+      h5_write_double(g, "steps_to_target", run->steps_to_target, error) &&
+      h5_write_double(g, "samples_to_target", run->samples_to_target, error) &&
       h5_write_double(g, "wall_seconds", run->wall_seconds, error);
   for (size_t m = 0; ok && m < NNLAB_COMPARE_N_FINAL; m++) {
     g_autofree char *name =
@@ -213,6 +215,8 @@ static gboolean write_summary(hid_t root, const nnlab_compare *c,
   SUMMARY_COLUMN("reached", row->reached);
   SUMMARY_COLUMN("median_epochs_to_target", row->median_epochs_to_target);
   SUMMARY_COLUMN("median_seconds_to_target", row->median_seconds_to_target);
+  SUMMARY_COLUMN("median_steps_to_target", row->median_steps_to_target);
+  SUMMARY_COLUMN("median_samples_to_target", row->median_samples_to_target);
   SUMMARY_COLUMN("wins", row->wins);
   SUMMARY_COLUMN("paired", row->paired);
   for (size_t m = 0; m < NNLAB_COMPARE_N_FINAL; m++) {
@@ -291,6 +295,7 @@ gboolean nnlab_compare_save_summary(const nnlab_compare *c, const char *path,
   }
   g_string_append(out,
                   ",median_epochs_to_target,median_seconds_to_target,"
+                  "median_steps_to_target,median_samples_to_target,"
                   "reached,wins,paired\n");
   for (size_t r = 0; r < c->n_rows; r++) {
     const nnlab_compare_row *row = &c->rows[r];
@@ -310,6 +315,8 @@ gboolean nnlab_compare_save_summary(const nnlab_compare *c, const char *path,
     }
     csv_number(out, c->has_target ? row->median_epochs_to_target : NAN);
     csv_number(out, c->has_target ? row->median_seconds_to_target : NAN);
+    csv_number(out, c->has_target ? row->median_steps_to_target : NAN);
+    csv_number(out, c->has_target ? row->median_samples_to_target : NAN);
     g_string_append_printf(out, ",%zu,%zu,%zu\n", row->reached, row->wins,
                            row->paired);
   }

@@ -90,9 +90,12 @@ static int compare_doubles(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Infinity counts as a value larger than any. */
+/* Infinity counts as a value larger than any; a NaN (not applicable)
+ * makes the median NaN. */
 static double median(double *values, size_t n) {
   if (n == 0) return NAN;
+  for (size_t i = 0; i < n; i++)
+    if (isnan(values[i])) return NAN;
   qsort(values, n, sizeof *values, compare_doubles);
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
@@ -117,6 +120,10 @@ static void fill_row(const nnlab_compare *c, nnlab_compare_row *row) {
   row->median_epochs_to_target = median(values, n);
   for (size_t k = 0; k < n; k++) values[k] = runs[k]->seconds_to_target;
   row->median_seconds_to_target = median(values, n);
+  for (size_t k = 0; k < n; k++) values[k] = runs[k]->steps_to_target;
+  row->median_steps_to_target = median(values, n);
+  for (size_t k = 0; k < n; k++) values[k] = runs[k]->samples_to_target;
+  row->median_samples_to_target = median(values, n);
 }
 
 /* Seeds on which row beats the baseline by the sort metric. */

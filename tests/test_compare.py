@@ -390,6 +390,16 @@ if mixed_default:
           and abs(float(table[0]["val_rmse_mean"]) - means[0]) < 1e-5 * means[0],
           str(table[0].get("val_rmse_mean")))
 
+    # The plots follow the ranking: one candidate's log-cosh curve beside
+    # another's mse curve would invite the comparison the table refuses.
+    drawn = sorted(os.path.basename(p) for p in mixed_default["files"]
+                   if p.endswith(".png"))
+    check("with mixed losses the plots show the ranking metric, not the losses",
+          drawn == ["train_rmse.png", "val_rmse.png"]
+          and all(os.path.exists(os.path.join(out, p)) for p in drawn)
+          and not any(os.path.exists(os.path.join(out, f"{part}_loss.png"))
+                      for part in ("train", "val")), str(drawn))
+
     # The same numbers as nnlab eval: train the run's recorded config, then
     # evaluate the model on the test rows.
     run_config = write("run0.ini", config.replace(
@@ -429,6 +439,9 @@ if result.returncode == 0:
     means = [r["val_r2"]["mean"] for r in json.loads(result.stdout)["rows"]]
     check("r2: higher is better, rows sorted descending",
           means == sorted(means, reverse=True), str(means))
+    drawn = sorted(f for f in os.listdir(out) if f.endswith(".png"))
+    check("sorted by val_r2, the plots are the r2 curves",
+          drawn == ["train_r2.png", "val_r2.png"], str(drawn))
 
 result, timed, out = compare_mixed("mixed-target", "compare.target_metric=val_rmse",
                                    "compare.target=4")

@@ -2,10 +2,14 @@
 """nnlab compare's x axes and curves as a student checks them: the course's
 batch/stochastic/mini-batch figure (examples/compare-gradient-descent.ini)
 with the steps and samples each run recorded per epoch, batch_size = full
-in specs, accuracy curves for classification only, legends that fit long
-candidate names, and x_axis values that cannot apply refused."""
+in specs, steps and samples to the target, accuracy curves for
+classification only, legends that fit long candidate names, and x_axis
+values that cannot apply refused."""
+import csv
+import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,6 +67,10 @@ check("a regression problem gets no accuracy plots",
       not any(os.path.exists(os.path.join(out, f"{part}_accuracy.png"))
               for part in ("train", "val")), str(sorted(os.listdir(out))))
 
+check("on the step axis the table counts steps to the target",
+      "steps to target" in result.stdout and "samples to target" not in result.stdout,
+      result.stdout[:800])
+
 with h5py.File(os.path.join(out, "results.h5"), "r") as f:
     check("results.h5 records the x axis", f.attrs["x_axis"] == "step",
           str(f.attrs.get("x_axis")))
@@ -91,6 +99,56 @@ with h5py.File(os.path.join(out, "results.h5"), "r") as f:
               for steps, *_ in by["mini-batch GD"]),
           str(by["mini-batch GD"][0][0][:3]))
 
+# Work to the target (val_loss <= 30): the steps and samples of the epoch
+# whose val_loss first reached it, per run and as each row's median, in
+# --json, summary.csv and results.h5 alike.
+out = os.path.join(work, "to-target")
+result = run("compare", example, "--out", out, "--quiet", "--json",
+             "--set", "compare.x_axis=samples")
+check("the example runs with --json", result.returncode == 0, result.stderr)
+summary = json.loads(result.stdout) if result.returncode == 0 else {"rows": []}
+check("--json says the x axis", summary.get("x_axis") == "samples",
+      str(summary.get("x_axis")))
+with open(os.path.join(out, "summary.csv")) as f:
+    table = {line["candidate"]: line for line in csv.DictReader(f)}
+medians = {}
+with h5py.File(os.path.join(out, "results.h5"), "r") as f:
+    by, wrong = {}, []
+    for name in sorted(f["runs"]):
+        r = f["runs"][name]
+        first = next((e for e, v in enumerate(r["val_loss"][()]) if v <= 30), None)
+        expected = (math.inf, math.inf, math.inf) if first is None else \
+            (first + 1, r["steps"][first], r["samples"][first])
+        got = tuple(r.attrs[f"{unit}_to_target"]
+                    for unit in ("epochs", "steps", "samples"))
+        if got != expected:
+            wrong.append(f"{name}: {got} vs {expected}")
+        by.setdefault(r.attrs["candidate"], []).append(got[1:])
+    check("each run's steps and samples to target are its curves' at the "
+          "epoch whose val_loss first reached it", not wrong, str(wrong[:3]))
+    order = list(f["summary"].attrs["candidates"])
+    for i, name in enumerate(order):
+        medians[name] = tuple(statistics.median(v[k] for v in by[name])
+                              for k in (0, 1))
+        check(f"results.h5 summary: {name}'s medians",
+              (f["summary/median_steps_to_target"][i],
+               f["summary/median_samples_to_target"][i]) == medians[name],
+              str(medians[name]))
+check("the target is reached by some candidates and missed by batch GD",
+      math.isinf(medians["batch GD"][0]) and math.isfinite(medians["mini-batch GD"][1]),
+      str(medians))
+for row in summary["rows"]:
+    name = row["candidate"]
+    steps, samples = (v if math.isfinite(v) else None for v in medians[name])
+    check(f"--json: {name}'s medians", row["median_steps_to_target"] == steps
+          and row["median_samples_to_target"] == samples,
+          f'{row["median_steps_to_target"]} {row["median_samples_to_target"]}')
+    line = table[name]
+    check(f"summary.csv: {name}'s medians",
+          [float(line["median_steps_to_target"]),
+           float(line["median_samples_to_target"])] == list(medians[name]),
+          f'{line["median_steps_to_target"]} {line["median_samples_to_target"]}')
+
 # The same spec against samples seen, with one candidate that diverges in
 # its first epoch: that epoch records the step that diverged.
 out = os.path.join(work, "samples")
@@ -98,6 +156,8 @@ result = run("compare", example, "--out", out, "--quiet", "--set", "compare.seed
              "--set", "compare.x_axis=samples",
              "--set", "candidate stochastic GD.optimizer=sgd(lr=1e6)")
 check("x_axis = samples runs", result.returncode == 0, result.stderr)
+check("on the samples axis the table counts samples to the target",
+      "samples to target" in result.stdout, result.stdout[:800])
 with h5py.File(os.path.join(out, "results.h5"), "r") as f:
     check("results.h5 records x_axis = samples", f.attrs["x_axis"] == "samples")
     for name in f["runs"]:

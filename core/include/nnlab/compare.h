@@ -123,6 +123,10 @@ typedef struct nnlab_compare_run {
   double final[NNLAB_COMPARE_N_FINAL]; /* NaN if diverged, failed or n/a */
   double epochs_to_target;  /* INFINITY when not reached (or no target) */
   double seconds_to_target; /* wall time to that epoch's end */
+  /* The steps taken and samples seen by that epoch's end (steps[e],
+   * samples[e]): INFINITY when not reached, samples NaN where none are
+   * drawn. */
+  double steps_to_target, samples_to_target;
   double wall_seconds;
   size_t n_points;    /* 2-D functions: the trajectory, start included */
   double *trajectory; /* n_points x 2 */
@@ -142,6 +146,8 @@ typedef struct nnlab_compare_row {
   nnlab_compare_stats final[NNLAB_COMPARE_N_FINAL];
   /* Medians over all runs, a run that missed counting as infinite. */
   double median_epochs_to_target, median_seconds_to_target;
+  /* NaN when a run that reached the target drew no samples. */
+  double median_steps_to_target, median_samples_to_target;
   size_t reached;
   /* Seeds on which it beat the baseline by the sort metric (a diverged
    * or failed run loses), of the seeds both ran; 0 of 0 for the baseline
