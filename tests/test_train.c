@@ -1280,7 +1280,7 @@ static void test_perceptron_needs_one_step_unit(void **state) {
     assert_false(
         nnlab_perceptron_fit(model, data, 10, 1.0, &converged, &error));
     assert_int_equal(error->code, NNLAB_ERROR_INVALID);
-    assert_contains(error->message, "1:step");
+    assert_contains(error->message, "output_activation = step");
     assert_int_equal(converged, 0);
     g_error_free(error);
     nnlab_model_free(model);
