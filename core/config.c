@@ -657,6 +657,7 @@ size_t nnlab_run_config_outputs_for(const nnlab_run_config *c,
 gboolean nnlab_run_config_check_data(const nnlab_run_config *c,
                                      const nnlab_dataset *data,
                                      GError **error) {
+  g_return_val_if_fail(c != NULL && data != NULL, FALSE);
   g_autofree char *problem =
       loss_data_problem(&c->loss, data->task, c->data_path);
   if (!problem) return TRUE;
