@@ -327,17 +327,18 @@ int cmd_plugins(int argc, char **argv) {
   g_option_context_set_description(
       context,
       "Without arguments, lists every plugin file found: kind, name, version,\n"
-      "description and file, then the files that could not be loaded and "
-      "why.\n'show NAME' prints a plugin's hyperparameters with type, "
-      "default,\nrange and help, and the properties it declares: what an "
-      "activation\noutputs and how its units fail, what a loss expects and "
-      "needs.\n'check' runs the standard battery for the "
-      "plugin's kind\n(finite differences, extremes, determinism, in-place "
-      "safety, an optimizer\non a quadratic) in a child process, so a plugin "
-      "that crashes or hangs is\nreported, not fatal; exit status 1 when a "
-      "check fails. It runs at the\ndefaults, then again at settings spread "
-      "over each hyperparameter's range\n(bounds, interior, log-spaced), one "
-      "at a time; 'check \"snake(a=0.5)\"' checks\nthat setting alone.\n");
+      "description and file, then the files that could not be loaded and why.\n"
+      "'show NAME' prints a plugin's hyperparameters with type, default,\n"
+      "range and help, and the properties it declares: what an activation\n"
+      "outputs and how its units fail, what a loss expects and needs.\n"
+      "'check' runs the standard battery for the plugin's kind (finite\n"
+      "differences, extremes, determinism, in-place safety, outputs within\n"
+      "what it declares, an optimizer on a quadratic) in a child process, so\n"
+      "a plugin that crashes or hangs is reported, not fatal; exit status 1\n"
+      "when a check fails. It runs at the defaults, then again at settings\n"
+      "spread over each hyperparameter's range (bounds, interior,\n"
+      "log-spaced), one at a time; 'check \"snake(a=0.5)\"' checks that\n"
+      "setting alone.\n");
   if (!parse_options(context, &argc, &argv)) return 2;
   nnlab_plugin_kind kind = 0;
   if (kind_filter && !nnlab_kind_from_name(kind_filter, &kind)) {

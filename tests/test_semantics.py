@@ -228,6 +228,15 @@ check("plugins show --json: the declared properties",
       shown["output"] == "probabilities" and shown["unit_failure"] == "saturates"
       and shown["bounds"] == [0, 1], str(shown))
 
+# nnlab plugins check holds a plugin to what it declares.
+liar = run("plugins", "check", "false_probabilities", "--no-sweep", plugins=True)
+check("plugins check: a false declaration fails", liar.returncode == 1 and
+      "forward gave -1000 at x=-1000; it declares probabilities outputs"
+      in liar.stdout, liar.stdout)
+honest = run("plugins", "check", "squash", "--no-sweep", plugins=True)
+check("plugins check: a true declaration passes", honest.returncode == 0 and
+      "pass  outputs are what it declares" in honest.stdout, honest.stdout)
+
 # A plugin built before properties (ABI minor 1) loads, shows them as
 # undeclared, and is refused nothing, though its struct holds them.
 old = run("plugins", "show", "squash_minor1", plugins=True)

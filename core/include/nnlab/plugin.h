@@ -14,12 +14,19 @@
  *   NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "square",
  *                .version = "1.0.0", .description = "x squared",
  *                .activation = {.forward = square_forward,
- *                               .backward = square_backward});
+ *                               .backward = square_backward},
+ *                .activation_properties = {
+ *                    .output = NNLAB_OUTPUT_VALUES,
+ *                    .failure = NNLAB_UNIT_FAILURE_NONE});
  *
  * Build it with
  *   cc -shared -fPIC $(pkg-config --cflags nnlab) square.c -o square.so
  * and copy it to ~/.local/share/nnlab/plugins/, or put its directory in
  * NNLAB_PLUGIN_PATH.
+ *
+ * The properties (see "Properties" below) say what the numbers mean; they
+ * are optional, but a plugin that declares them is checked as the built-in
+ * ones are.
  *
  * Rules: plugins return status codes; they never print, abort or exit, and
  * they keep no global mutable state (the host may call them from several
