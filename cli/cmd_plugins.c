@@ -152,8 +152,27 @@ static void show_json(const nnlab_plugin *plugin) {
     if (info->loss.targets & NNLAB_LOSS_CLASS_TARGETS)
       json_builder_add_string_value(b, "class");
     json_builder_end_array(b);
+    const nnlab_loss_properties *l = &info->loss_properties;
+    json_add_string_member(b, "expects", nnlab_loss_input_name(l->input));
+    json_builder_set_member_name(b, "needs_class_labels");
+    json_builder_add_boolean_value(
+        b, (l->needs & NNLAB_LOSS_NEEDS_CLASS_LABELS) != 0);
+    json_builder_set_member_name(b, "needs_output_per_class");
+    json_builder_add_boolean_value(
+        b, (l->needs & NNLAB_LOSS_NEEDS_OUTPUT_PER_CLASS) != 0);
   }
   if (info->kind == NNLAB_KIND_ACTIVATION) {
+    const nnlab_activation_properties *a = &info->activation_properties;
+    json_add_string_member(b, "output", nnlab_output_kind_name(a->output));
+    json_add_string_member(b, "unit_failure",
+                           nnlab_unit_failure_name(a->failure));
+    if (a->failure == NNLAB_UNIT_FAILURE_SATURATES) {
+      json_builder_set_member_name(b, "bounds");
+      json_builder_begin_array(b);
+      json_builder_add_double_value(b, a->lower_bound);
+      json_builder_add_double_value(b, a->upper_bound);
+      json_builder_end_array(b);
+    }
     json_builder_set_member_name(b, "rowwise");
     json_builder_add_boolean_value(
         b, (info->activation.flags & NNLAB_ACTIVATION_ROWWISE) != 0);
@@ -163,6 +182,40 @@ static void show_json(const nnlab_plugin *plugin) {
   }
   json_builder_end_object(b);
   print_json(b);
+}
+
+/* What inspect counts for the units, in words. */
+static char *describe_failure(const nnlab_activation_properties *a) {
+  switch (a->failure) {
+    case NNLAB_UNIT_FAILURE_DIES:
+      return g_strdup("die when their output is <= 0 on every row");
+    case NNLAB_UNIT_FAILURE_SATURATES:
+      return g_strdup_printf("saturate within %g of %g or %g",
+                             NNLAB_SATURATION_MARGIN, a->lower_bound,
+                             a->upper_bound);
+    case NNLAB_UNIT_FAILURE_NONE:
+      return g_strdup("nothing for inspect to count");
+    default:
+      return g_strdup("undeclared");
+  }
+}
+
+/* Properties (ABI minor 2); a plugin built before says it declares none. */
+static void show_properties_text(const nnlab_plugin_info *info) {
+  if (info->kind == NNLAB_KIND_ACTIVATION) {
+    const nnlab_activation_properties *a = &info->activation_properties;
+    g_autofree char *failure = describe_failure(a);
+    printf("  outputs: %s\n  units: %s\n", nnlab_output_kind_name(a->output),
+           failure);
+  }
+  if (info->kind == NNLAB_KIND_LOSS) {
+    const nnlab_loss_properties *l = &info->loss_properties;
+    printf(
+        "  expects: %s%s%s\n", nnlab_loss_input_name(l->input),
+        l->needs & NNLAB_LOSS_NEEDS_CLASS_LABELS ? "; needs class labels" : "",
+        l->needs & NNLAB_LOSS_NEEDS_OUTPUT_PER_CLASS ? "; one output per class"
+                                                     : "");
+  }
 }
 
 static void show_text(const nnlab_plugin *plugin) {
@@ -187,6 +240,7 @@ static void show_text(const nnlab_plugin *plugin) {
             ? ", "
             : "",
         info->loss.targets & NNLAB_LOSS_CLASS_TARGETS ? "class indices" : "");
+  show_properties_text(info);
   if (info->kind == NNLAB_KIND_OPTIMIZER) {
     printf("  state slots:");
     for (size_t i = 0; i < NNLAB_MAX_SLOTS && info->optimizer.slot_names[i];
@@ -273,15 +327,18 @@ int cmd_plugins(int argc, char **argv) {
   g_option_context_set_description(
       context,
       "Without arguments, lists every plugin file found: kind, name, version,\n"
-      "description and file, then the files that could not be loaded and "
-      "why.\n'show NAME' prints a plugin's hyperparameters with type, "
-      "default,\nrange and help. 'check' runs the standard battery for the "
-      "plugin's kind\n(finite differences, extremes, determinism, in-place "
-      "safety, an optimizer\non a quadratic) in a child process, so a plugin "
-      "that crashes or hangs is\nreported, not fatal; exit status 1 when a "
-      "check fails. It runs at the\ndefaults, then again at settings spread "
-      "over each hyperparameter's range\n(bounds, interior, log-spaced), one "
-      "at a time; 'check \"snake(a=0.5)\"' checks\nthat setting alone.\n");
+      "description and file, then the files that could not be loaded and why.\n"
+      "'show NAME' prints a plugin's hyperparameters with type, default,\n"
+      "range and help, and the properties it declares: what an activation\n"
+      "outputs and how its units fail, what a loss expects and needs.\n"
+      "'check' runs the standard battery for the plugin's kind (finite\n"
+      "differences, extremes, determinism, in-place safety, outputs within\n"
+      "what it declares, an optimizer on a quadratic) in a child process, so\n"
+      "a plugin that crashes or hangs is reported, not fatal; exit status 1\n"
+      "when a check fails. It runs at the defaults, then again at settings\n"
+      "spread over each hyperparameter's range (bounds, interior,\n"
+      "log-spaced), one at a time; 'check \"snake(a=0.5)\"' checks that\n"
+      "setting alone.\n");
   if (!parse_options(context, &argc, &argv)) return 2;
   nnlab_plugin_kind kind = 0;
   if (kind_filter && !nnlab_kind_from_name(kind_filter, &kind)) {

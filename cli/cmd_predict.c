@@ -64,8 +64,9 @@ int cmd_predict(int argc, char **argv) {
   g_option_context_set_description(
       context,
       "INPUT.csv holds one row of raw features per line (a header line is\n"
-      "skipped); INPUT.h5 is an nnlab dataset. The model's standardization\n"
-      "is applied. Output: CSV with the predicted class (classification)\n"
+      "skipped), each a number float32 can hold, as data import requires;\n"
+      "INPUT.h5 is an nnlab dataset. The model's standardization is\n"
+      "applied. Output: CSV with the predicted class (classification)\n"
       "and the network's outputs. Every row is predicted: unlike eval's\n"
       "--split, no row numbers recorded in the model are used, so any data\n"
       "with the model's features is valid input.\n");

@@ -8,6 +8,7 @@
 
 #include <nnlab/common.h>
 #include "key_file_overrides.h"
+#include "loss_pairing.h"
 #include "suggest.h"
 
 /* The keys each fixed section accepts; [optimizer] also takes the chosen
@@ -60,6 +61,7 @@ static const char *const layer_keys[] = {"weights", "bias", NULL};
 #define MAX_HIDDEN_LAYERS 4095
 #define MAX_UNITS (1u << 24)
 #define MAX_PARAMETERS (1u << 28) /* 1 GiB of float32 weights */
+#define DEFAULT_OUTPUT_ACTIVATION "identity"
 static const char *const section_names[] = {"data",      "model",   "training",
                                             "optimizer", "layer.N", NULL};
 
@@ -384,8 +386,8 @@ static gboolean read_model(const reader *r, const nnlab_registry *registry,
                   *init = NULL;
   if (!get_string(r, "model", "hidden", "", &hidden, error) ||
       !get_string(r, "model", "activation", "relu", &activation, error) ||
-      !get_string(r, "model", "output_activation", "identity", &output,
-                  error) ||
+      !get_string(r, "model", "output_activation", DEFAULT_OUTPUT_ACTIVATION,
+                  &output, error) ||
       !get_string(r, "model", "init", "xavier_uniform", &init, error) ||
       !get_size(r, "model", "outputs", 0, &c->n_outputs, error) ||
       !get_double(r, "model", "init_scale", 0.1, 0, 1e6, &c->init_scale, error))
@@ -432,6 +434,15 @@ static gboolean read_model(const reader *r, const nnlab_registry *registry,
     if (!resolve(r, registry, NNLAB_KIND_ACTIVATION, "model", "activation",
                  spec, &c->hidden_activations[i], error))
       return FALSE;
+  }
+  /* Without hidden layers the activation is unused, but a typo in it is
+   * still an error. */
+  for (size_t i = 0; c->n_hidden == 0 && i < specs->len; i++) {
+    nnlab_component unused = {0};
+    if (!resolve(r, registry, NNLAB_KIND_ACTIVATION, "model", "activation",
+                 g_ptr_array_index(specs, i), &unused, error))
+      return FALSE;
+    nnlab_component_clear(&unused);
   }
   /* The hidden layers alone, before the data gives the input width. */
   if (!parameters_fit(0, c->hidden_units, c->n_hidden))
@@ -606,6 +617,7 @@ static gboolean read_training(const reader *r, const nnlab_registry *registry,
     return fail_at(r, "training", NULL, error,
                    "missing key 'loss' in [training] (e.g. loss = mse or "
                    "loss = cross_entropy)");
+  c->loss_location = where(r, "training", "loss");
   return resolve(r, registry, NNLAB_KIND_LOSS, "training", "loss", loss,
                  &c->loss, error);
 }
@@ -626,6 +638,16 @@ static gboolean read_optimizer(const reader *r, const nnlab_registry *registry,
       return locate(r, "optimizer", keys[i], error);
   }
   return TRUE;
+}
+
+/* The output activation and the loss, judged by their properties. */
+static gboolean check_pairing(const reader *r, const nnlab_registry *registry,
+                              const nnlab_run_config *c, GError **error) {
+  gboolean gradient_training = !c->perceptron_rule && c->train.epochs > 0;
+  g_autofree char *problem =
+      loss_pairing_problem(&c->output_activation, &c->loss, gradient_training,
+                           DEFAULT_OUTPUT_ACTIVATION, registry);
+  return !problem || fail_at(r, "training", "loss", error, "%s", problem);
 }
 
 /* "1, -1; -1, 1": rows separated by ';', values by ','. */
@@ -686,6 +708,7 @@ void nnlab_run_config_free(nnlab_run_config *c) {
   nnlab_component_clear(&c->output_activation);
   nnlab_component_clear(&c->loss);
   nnlab_component_clear(&c->optimizer);
+  g_free(c->loss_location);
   g_free(c->data_path);
   g_free(c->text);
   g_free(c->path);
@@ -714,6 +737,7 @@ nnlab_run_config *nnlab_run_config_parse(const char *text, const char *path,
   if (!read_data(&r, c, error) || !read_model(&r, registry, c, error) ||
       !read_training(&r, registry, c, error) ||
       !read_optimizer(&r, registry, c, error) ||
+      !check_pairing(&r, registry, c, error) ||
       !check_layer_sections(&r, c, error)) {
     nnlab_run_config_free(c);
     return NULL;
@@ -741,10 +765,22 @@ size_t nnlab_run_config_outputs_for(const nnlab_run_config *c,
   if (data->task == NNLAB_TASK_REGRESSION) return data->n_targets;
   /* Two classes fit one output (a probability or a logit), except for
    * the losses that need a score per class. */
-  const char *loss = c->loss.info->name;
-  gboolean per_class = !strcmp(loss, "cross_entropy") || !strcmp(loss, "nll");
+  gboolean per_class = (c->loss.info->loss_properties.needs &
+                        NNLAB_LOSS_NEEDS_OUTPUT_PER_CLASS) != 0;
   if (data->n_classes <= 2 && (!per_class || c->perceptron_rule)) return 1;
   return data->n_classes;
+}
+
+gboolean nnlab_run_config_check_data(const nnlab_run_config *c,
+                                     const nnlab_dataset *data,
+                                     GError **error) {
+  g_return_val_if_fail(c != NULL && data != NULL, FALSE);
+  g_autofree char *problem =
+      loss_data_problem(&c->loss, data->task, c->data_path);
+  if (!problem) return TRUE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s",
+              c->loss_location ? c->loss_location : c->path, problem);
+  return FALSE;
 }
 
 nnlab_model *nnlab_run_config_build_model(const nnlab_run_config *c,

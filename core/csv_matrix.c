@@ -6,13 +6,23 @@
 #include "dataset_csv_reader.h"
 #include <nnlab/common.h>
 
-static gboolean parse_number(const char *cell, float *out) {
+typedef enum cell_kind {
+  CELL_NUMBER,
+  CELL_NOT_NUMBER,
+  CELL_NOT_FINITE,  /* inf, nan, or beyond double */
+  CELL_NOT_FLOAT32, /* finite in double, infinite in float32 (1e39) */
+} cell_kind;
+
+/* As data import reads a cell (dataset_csv.c): a value float32 cannot
+ * hold is refused, never turned into inf. */
+static cell_kind parse_number(const char *cell, float *out) {
   char *end = NULL;
   errno = 0;
   double v = g_ascii_strtod(cell, &end);
-  if (!*cell || *end || errno == ERANGE || !isfinite(v)) return FALSE;
+  if (!*cell || *end) return CELL_NOT_NUMBER;
+  if (errno == ERANGE || !isfinite(v)) return CELL_NOT_FINITE;
   *out = (float)v;
-  return TRUE;
+  return isfinite(*out) ? CELL_NUMBER : CELL_NOT_FLOAT32;
 }
 
 float *nnlab_csv_read_matrix(const char *path, char delimiter,
@@ -30,7 +40,7 @@ float *nnlab_csv_read_matrix(const char *path, char delimiter,
     size_t line = csv_reader_line_number(reader);
     float v = 0;
     /* A first row with a non-number is a header. */
-    if (first && n_cells && !parse_number(cells[0], &v)) {
+    if (first && n_cells && parse_number(cells[0], &v) == CELL_NOT_NUMBER) {
       first = FALSE;
       continue;
     }
@@ -51,11 +61,13 @@ float *nnlab_csv_read_matrix(const char *path, char delimiter,
       break;
     }
     for (size_t j = 0; j < n_cells; j++) {
-      if (!parse_number(cells[j], &v)) {
+      cell_kind kind = parse_number(cells[j], &v);
+      if (kind != CELL_NUMBER) {
         g_autofree char *shown = nnlab_excerpt(cells[j]);
         g_set_error(&local, NNLAB_ERROR, NNLAB_ERROR_INVALID,
-                    "%s:%zu, column %zu: '%s' is not a finite number", path,
-                    line, j + 1, shown);
+                    "%s:%zu, column %zu: '%s' %s", path, line, j + 1, shown,
+                    kind == CELL_NOT_FLOAT32 ? "is outside the float32 range"
+                                             : "is not a finite number");
         ok = FALSE;
         break;
       }

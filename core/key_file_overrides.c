@@ -4,7 +4,6 @@
 
 #include <nnlab/common.h>
 
-
 /* What GKeyFile accepts as a section or key name (it ignores others with
  * a critical warning): no brackets, no '=' in keys, no control
  * characters, no spaces around keys. */
@@ -29,6 +28,58 @@ static char *bounded_quote(const char *message) {
   g_autofree char *shown = nnlab_excerpt(quoted);
   return g_strdup_printf("%.*s“%s%s", (int)(open - message), message, shown,
                          close);
+}
+
+/* "FILE:LINE: duplicate ..." for a name already seen in table. */
+static gboolean refuse_duplicate(GHashTable *seen, const char *name,
+                                 const char *what, const char *path, int line,
+                                 GError **error) {
+  int first = GPOINTER_TO_INT(g_hash_table_lookup(seen, name));
+  if (!first) {
+    g_hash_table_insert(seen, g_strdup(name), GINT_TO_POINTER(line));
+    return TRUE;
+  }
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+              "%s:%d: duplicate %s (first on line %d); give each once", path,
+              line, what, first);
+  return FALSE;
+}
+
+/* GKeyFile keeps the last of two equal keys in a section and merges two
+ * sections of one name, so a repeated one would silently win: refused
+ * here, line by line as GKeyFile reads them (leading blanks skipped, '#'
+ * comments, a section name up to its last ']', a key up to '='). */
+static gboolean check_duplicates(const char *text, const char *path,
+                                 GError **error) {
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  g_autoptr(GHashTable) sections =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) keys =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *section = NULL;
+  for (int i = 0; lines[i]; i++) {
+    char *line = g_strstrip(lines[i]);
+    char *end = strrchr(line, ']');
+    if (line[0] == '[' && end) {
+      g_free(section);
+      section = g_strndup(line + 1, (gsize)(end - line - 1));
+      g_autofree char *shown = nnlab_excerpt(section);
+      g_autofree char *what = g_strdup_printf("section [%s]", shown);
+      if (!refuse_duplicate(sections, section, what, path, i + 1, error))
+        return FALSE;
+      g_hash_table_remove_all(keys);
+      continue;
+    }
+    char *equals = strchr(line, '=');
+    if (line[0] == '#' || !equals || !section) continue;
+    g_autofree char *key = g_strchomp(g_strndup(line, (gsize)(equals - line)));
+    g_autofree char *shown_key = nnlab_excerpt(key);
+    g_autofree char *shown_section = nnlab_excerpt(section);
+    g_autofree char *what =
+        g_strdup_printf("key '%s' in [%s]", shown_key, shown_section);
+    if (!refuse_duplicate(keys, key, what, path, i + 1, error)) return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
@@ -81,6 +132,7 @@ GKeyFile *key_file_load_with_overrides(const char *text, const char *path,
                 message);
     return NULL;
   }
+  if (!check_duplicates(text, path, error)) return NULL;
   g_autoptr(GHashTable) set =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   if (!apply_overrides(file, overrides, example, set, error)) return NULL;

@@ -7,6 +7,8 @@
 
 /* Parses INI text (path names it in errors; comments kept), then applies
  * the overrides; *overridden receives the set of "section.key" they set.
+ * A key given twice in a section, or a section given twice, is an error
+ * naming the line (GKeyFile would keep the last silently).
  * An override GKeyFile cannot hold (a bad section or key name, a value
  * over several lines, invalid UTF-8) is an error naming it; example is a
  * valid override shown in the error for a malformed one. */

@@ -11,8 +11,10 @@ int32_t nnlab_predicted_class(const float *output, size_t k, double threshold) {
   return (int32_t)best;
 }
 
+/* A logit of 0 is a probability of 1/2. */
 double nnlab_loss_class_threshold(const nnlab_component *loss) {
-  return strcmp(loss->info->name, "bce_with_logits") == 0 ? 0.0 : 0.5;
+  return loss->info->loss_properties.input == NNLAB_LOSS_INPUT_LOGITS ? 0.0
+                                                                      : 0.5;
 }
 
 void metrics_accumulator_init(metrics_accumulator *acc, nnlab_task task,

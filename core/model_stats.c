@@ -67,23 +67,24 @@ nnlab_layer_stats *nnlab_model_layer_stats(const nnlab_model *model) {
 }
 
 nnlab_unit_kind nnlab_activation_unit_kind(const nnlab_component *activation) {
-  const char *name = activation->info->name;
-  if (strcmp(name, "relu") == 0 || strcmp(name, "leaky_relu") == 0)
-    return NNLAB_UNITS_RECTIFIER;
-  if (strcmp(name, "sigmoid") == 0 || strcmp(name, "tanh") == 0)
-    return NNLAB_UNITS_SATURATING;
-  return NNLAB_UNITS_OTHER;
+  switch (activation->info->activation_properties.failure) {
+    case NNLAB_UNIT_FAILURE_DIES:
+      return NNLAB_UNITS_RECTIFIER;
+    case NNLAB_UNIT_FAILURE_SATURATES:
+      return NNLAB_UNITS_SATURATING;
+    default:
+      return NNLAB_UNITS_OTHER;
+  }
 }
 
-static gboolean is_saturated(const char *activation, float y) {
-  if (strcmp(activation, "tanh") == 0)
-    return fabsf(y) > 1.0f - (float)NNLAB_SATURATION_MARGIN;
-  return y < (float)NNLAB_SATURATION_MARGIN ||
-         y > 1.0f - (float)NNLAB_SATURATION_MARGIN;
+static gboolean is_saturated(const nnlab_activation_properties *p, float y) {
+  return y < (float)(p->lower_bound + NNLAB_SATURATION_MARGIN) ||
+         y > (float)(p->upper_bound - NNLAB_SATURATION_MARGIN);
 }
 
 /* Counts what one batch of a layer's outputs (rows x units) shows. */
-static void observe(nnlab_unit_health *h, const char *activation,
+static void observe(nnlab_unit_health *h,
+                    const nnlab_activation_properties *activation,
                     const float *y, size_t rows, gboolean *alive) {
   size_t units = h->units;
   for (size_t r = 0; r < rows; r++) {
@@ -143,7 +144,8 @@ nnlab_unit_health *nnlab_model_unit_health(nnlab_model *model, const float *x,
         ok = FALSE;
         break;
       }
-      observe(&health[l], activation->info->name, y, n, alive[l]);
+      observe(&health[l], &activation->info->activation_properties, y, n,
+              alive[l]);
       memcpy(input, y, n * units * sizeof(float));
       fan_in = units;
     }

@@ -7,11 +7,13 @@ gboolean nnlab_perceptron_fit(nnlab_model *model, const nnlab_dataset *train,
                               size_t *converged_epoch, GError **error) {
   *converged_epoch = 0;
   const nnlab_component *activation = nnlab_model_layer_activation(model, 0);
+  nnlab_output_kind output = activation->info->activation_properties.output;
   if (nnlab_model_n_layers(model) != 1 || nnlab_model_n_outputs(model) != 1 ||
-      strcmp(activation->info->name, "step") != 0) {
+      (output != NNLAB_OUTPUT_DECISIONS && output != NNLAB_OUTPUT_UNDECLARED)) {
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                 "the perceptron rule needs a model of one layer with one "
-                "output and the step activation (layers = 1:step)");
+                "output and an activation that outputs 0/1 decisions (no "
+                "hidden layers, output_activation = step)");
     return FALSE;
   }
   if (train->task != NNLAB_TASK_CLASSIFICATION || train->n_classes > 2 ||

@@ -1,6 +1,7 @@
 /* The battery of nnlab plugins check at one hyperparameter setting: for
  * activations, finite outputs over -1000..1000, determinism, backward
- * against finite differences, in-place and elementwise claims; for losses
+ * against finite differences, in-place and elementwise claims, outputs
+ * within what the plugin declares (probabilities in [0, 1]...); for losses
  * the same on predictions and targets; for optimizers, steps on a
  * quadratic bowl and splitting the vector into chunks. A failure's detail
  * says where: the input x, the derivatives compared, forward or backward. */
@@ -84,6 +85,29 @@ static char *activation_fault(const nnlab_activation_ops *ops, const float *x,
     return g_strdup_printf("backward returned an error: %s",
                            nnlab_status_message(backward));
   return first_nonfinite("backward", dx, x, n);
+}
+
+/* Why the outputs y (of inputs x) contradict what the plugin declares
+ * they are, or NULL: probabilities in [0, 1], log-probabilities <= 0,
+ * decisions 0 or 1, a saturating unit within its bounds. */
+static char *declared_output_fault(const nnlab_activation_properties *p,
+                                   const float *x, const float *y, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    double v = y[i];
+    gboolean bad =
+        (p->output == NNLAB_OUTPUT_PROBABILITIES && !(v >= 0 && v <= 1)) ||
+        (p->output == NNLAB_OUTPUT_LOG_PROBABILITIES && !(v <= 0)) ||
+        (p->output == NNLAB_OUTPUT_DECISIONS && v != 0 && v != 1) ||
+        (p->failure == NNLAB_UNIT_FAILURE_SATURATES &&
+         !(v >= p->lower_bound && v <= p->upper_bound));
+    if (bad)
+      return g_strdup_printf(
+          "forward gave %g at x=%g; it declares %s outputs%s", v, (double)x[i],
+          nnlab_output_kind_name(p->output),
+          p->failure == NNLAB_UNIT_FAILURE_SATURATES ? " within its bounds"
+                                                     : "");
+  }
+  return NULL;
 }
 
 static void check_activation(const nnlab_plugin_info *info,
@@ -174,6 +198,16 @@ static void check_activation(const nnlab_plugin_info *info,
     report(sink, name, same,
            "a row's output depends on other rows (set "
            "NNLAB_ACTIVATION_ROWWISE?)");
+  }
+  const nnlab_activation_properties *p = &info->activation_properties;
+  if (p->output > NNLAB_OUTPUT_VALUES ||
+      p->failure == NNLAB_UNIT_FAILURE_SATURATES) {
+    name = "outputs are what it declares, from -1000 to 1000";
+    sink->begin(sink, name);
+    fill_rows(x, sweep);
+    ops->forward(x, y, ROWS, COLS, hp);
+    g_autofree char *contradiction = declared_output_fault(p, x, y, n);
+    report(sink, name, contradiction == NULL, contradiction);
   }
 }
 

@@ -175,6 +175,41 @@ static gboolean validate_optimizer(const nnlab_plugin_info *info,
   return TRUE;
 }
 
+static gboolean validate_activation_properties(
+    const nnlab_activation_properties *p, GError **error) {
+  if (p->output > NNLAB_OUTPUT_DECISIONS)
+    return invalid(error,
+                   "activation_properties.output is %d, not a kind "
+                   "nnlab knows",
+                   (int)p->output);
+  if (p->failure > NNLAB_UNIT_FAILURE_SATURATES)
+    return invalid(error,
+                   "activation_properties.failure is %d, not a kind "
+                   "nnlab knows",
+                   (int)p->failure);
+  if (p->failure == NNLAB_UNIT_FAILURE_SATURATES &&
+      !(isfinite(p->lower_bound) && isfinite(p->upper_bound) &&
+        p->lower_bound < p->upper_bound))
+    return invalid(error,
+                   "a saturating activation needs finite "
+                   "lower_bound < upper_bound");
+  return TRUE;
+}
+
+static gboolean validate_loss_properties(const nnlab_loss_properties *p,
+                                         GError **error) {
+  if (p->input > NNLAB_LOSS_INPUT_LOG_PROBABILITIES)
+    return invalid(error,
+                   "loss_properties.input is %d, not a kind nnlab "
+                   "knows",
+                   (int)p->input);
+  if (p->needs & ~(uint32_t)(NNLAB_LOSS_NEEDS_CLASS_LABELS |
+                             NNLAB_LOSS_NEEDS_OUTPUT_PER_CLASS))
+    return invalid(error, "loss_properties.needs has unknown bits 0x%x",
+                   (unsigned)p->needs);
+  return TRUE;
+}
+
 gboolean nnlab_validate_descriptor(const nnlab_plugin_info *info,
                                    GError **error) {
   if (!info) return invalid(error, "descriptor is NULL");
@@ -198,13 +233,14 @@ gboolean nnlab_validate_descriptor(const nnlab_plugin_info *info,
         return invalid(error, "activation.forward is NULL");
       if (!info->activation.backward)
         return invalid(error, "activation.backward is NULL");
-      return TRUE;
+      return validate_activation_properties(&info->activation_properties,
+                                            error);
     case NNLAB_KIND_LOSS:
       if (!info->loss.compute) return invalid(error, "loss.compute is NULL");
       if (!(info->loss.targets &
             (NNLAB_LOSS_FLOAT_TARGETS | NNLAB_LOSS_CLASS_TARGETS)))
         return invalid(error, "loss.targets names no target kind");
-      return TRUE;
+      return validate_loss_properties(&info->loss_properties, error);
     case NNLAB_KIND_OPTIMIZER:
       return validate_optimizer(info, error);
   }

@@ -1,4 +1,5 @@
 #include <dlfcn.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <nnlab/registry.h>
@@ -11,7 +12,8 @@
 
 struct nnlab_plugin {
   char *path;
-  const nnlab_plugin_info *info; /* NULL when the plugin is not usable */
+  const nnlab_plugin_info *info; /* &descriptor, NULL when not usable */
+  nnlab_plugin_info descriptor;
   char *problem;
 };
 
@@ -86,6 +88,18 @@ static const nnlab_plugin *find_usable(const nnlab_registry *registry,
   return NULL;
 }
 
+/* The descriptor as this host reads it: the fields appended after the
+ * plugin's ABI minor are 0 (undeclared), never read past the end of the
+ * plugin's shorter struct. */
+static void copy_descriptor(const nnlab_plugin_info *info, uint32_t abi_minor,
+                            nnlab_plugin_info *out) {
+  memset(out, 0, sizeof *out);
+  size_t known = abi_minor >= 2
+                     ? sizeof *out
+                     : offsetof(nnlab_plugin_info, activation_properties);
+  memcpy(out, info, known);
+}
+
 /* Loads one file: ELF check, dlopen, ABI check, descriptor check, then
  * shadowing by an earlier plugin of the same kind and name. The handle is
  * never closed: descriptors point into the library. */
@@ -112,11 +126,15 @@ static void load_plugin(nnlab_registry *registry, const char *path) {
     add_broken(registry, path, reason);
     return;
   }
-  if (!nnlab_validate_abi(abi(), &error)) {
+  const nnlab_abi_info *abi_info = abi();
+  if (!nnlab_validate_abi(abi_info, &error)) {
     add_broken(registry, path, error->message);
     return;
   }
-  const nnlab_plugin_info *info = describe();
+  const nnlab_plugin_info *described = describe();
+  nnlab_plugin_info copy;
+  if (described) copy_descriptor(described, abi_info->abi_minor, &copy);
+  const nnlab_plugin_info *info = described ? &copy : NULL;
   if (!nnlab_validate_descriptor(info, &error)) {
     g_autofree char *reason =
         g_strdup_printf("invalid descriptor: %s", error->message);
@@ -136,7 +154,8 @@ static void load_plugin(nnlab_registry *registry, const char *path) {
   }
   nnlab_plugin *plugin = g_new0(nnlab_plugin, 1);
   plugin->path = g_strdup(path);
-  plugin->info = info;
+  plugin->descriptor = copy;
+  plugin->info = &plugin->descriptor;
   g_ptr_array_add(registry->plugins, plugin);
 }
 

@@ -46,6 +46,7 @@ static nnlab_run *prepare(nnlab_run *run, const nnlab_run_config *config,
   if (!nnlab_split_make(run->data, &run->split_config, &run->split, error) ||
       !select_parts(run, error))
     goto fail;
+  if (!nnlab_run_config_check_data(config, run->data, error)) goto fail;
   size_t d = run->data->n_features;
   size_t outputs = nnlab_run_config_outputs_for(config, run->data);
   run->model = nnlab_run_config_build_model(config, d, outputs, error);

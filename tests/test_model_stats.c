@@ -156,6 +156,25 @@ static void test_saturated_units_are_counted(void **state) {
   nnlab_model_free(model);
 }
 
+/* The kind of units follows the failure an activation declares, not its
+ * name: a plugin named relu that declares nothing is not counted, and one
+ * of any name that declares a failure is. */
+static void test_unit_kind_follows_the_declared_failure(void **state) {
+  (void)state;
+  nnlab_plugin_info info = {.kind = NNLAB_KIND_ACTIVATION, .name = "relu"};
+  nnlab_component activation = {.info = &info};
+  assert_int_equal(nnlab_activation_unit_kind(&activation), NNLAB_UNITS_OTHER);
+  info.name = "my_rectifier";
+  info.activation_properties.failure = NNLAB_UNIT_FAILURE_DIES;
+  assert_int_equal(nnlab_activation_unit_kind(&activation),
+                   NNLAB_UNITS_RECTIFIER);
+  info.activation_properties.failure = NNLAB_UNIT_FAILURE_SATURATES;
+  assert_int_equal(nnlab_activation_unit_kind(&activation),
+                   NNLAB_UNITS_SATURATING);
+  info.activation_properties.failure = NNLAB_UNIT_FAILURE_NONE;
+  assert_int_equal(nnlab_activation_unit_kind(&activation), NNLAB_UNITS_OTHER);
+}
+
 static void test_hints_on_weights(void **state) {
   (void)state;
   nnlab_model *model =
@@ -220,6 +239,7 @@ int main(void) {
       cmocka_unit_test(test_layer_stats_cover_every_layer),
       cmocka_unit_test(test_dead_relu_units_are_counted),
       cmocka_unit_test(test_saturated_units_are_counted),
+      cmocka_unit_test(test_unit_kind_follows_the_declared_failure),
       cmocka_unit_test(test_hints_on_weights),
       cmocka_unit_test(test_best_epoch_prefers_validation_loss),
   };

@@ -268,7 +268,7 @@ static void test_resume_refuses_a_contradicting_config(void **state) {
   nnlab_run_config_free(config);
 
   const char *const wider[] = {"model.hidden=7", NULL};
-  const char *const other_loss[] = {"training.loss=nll", NULL};
+  const char *const other_loss[] = {"training.loss=bce_with_logits", NULL};
   const char *const other_data[] = {
       "data.path=" SOURCE_ROOT "/datasets/wine.h5", NULL};
   const struct {
@@ -276,7 +276,7 @@ static void test_resume_refuses_a_contradicting_config(void **state) {
     const char *message;
   } cases[] = {
       {wider, "hidden layer 1 has 7 units, the checkpoint 6"},
-      {other_loss, "loss is nll, the checkpoint's cross_entropy"},
+      {other_loss, "loss is bce_with_logits, the checkpoint's cross_entropy"},
       {other_data, "wine.h5 has 13 features; the checkpoint's model takes 4"},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {

@@ -1279,6 +1279,21 @@ static void test_binary_accuracy_uses_the_loss_threshold(void **state) {
   nnlab_dataset_free(data);
 }
 
+/* The threshold follows what the loss declares it expects, not its name:
+ * a loss named bce_with_logits that declares nothing keeps 0.5, and one
+ * of any name that declares logits gets 0. */
+static void test_class_threshold_follows_the_declared_input(void **state) {
+  (void)state;
+  nnlab_plugin_info info = {.kind = NNLAB_KIND_LOSS, .name = "bce_with_logits"};
+  nnlab_component loss = {.info = &info};
+  assert_true(nnlab_loss_class_threshold(&loss) == 0.5);
+  info.name = "my_logit_loss";
+  info.loss_properties.input = NNLAB_LOSS_INPUT_LOGITS;
+  assert_true(nnlab_loss_class_threshold(&loss) == 0.0);
+  info.loss_properties.input = NNLAB_LOSS_INPUT_PROBABILITIES;
+  assert_true(nnlab_loss_class_threshold(&loss) == 0.5);
+}
+
 static void test_incompatible_data_is_rejected(void **state) {
   (void)state;
   nnlab_dataset *xor_data = classification_data(4, 2, 2, xor_x, xor_labels);
@@ -1387,7 +1402,7 @@ static void test_perceptron_needs_one_step_unit(void **state) {
     assert_false(
         nnlab_perceptron_fit(model, data, 10, 1.0, &converged, &error));
     assert_int_equal(error->code, NNLAB_ERROR_INVALID);
-    assert_contains(error->message, "1:step");
+    assert_contains(error->message, "output_activation = step");
     assert_int_equal(converged, 0);
     g_error_free(error);
     nnlab_model_free(model);
@@ -1443,6 +1458,7 @@ int main(void) {
       cmocka_unit_test(test_metrics_over_many_rows),
       cmocka_unit_test(test_classification_metrics_match_hand_computation),
       cmocka_unit_test(test_binary_accuracy_uses_the_loss_threshold),
+      cmocka_unit_test(test_class_threshold_follows_the_declared_input),
       cmocka_unit_test(test_incompatible_data_is_rejected),
       cmocka_unit_test(test_perceptron_learns_and_and_or_but_not_xor),
       cmocka_unit_test(test_perceptron_agrees_with_predict),

@@ -47,4 +47,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "log_sigmoid",
              .description = "Log of the sigmoid: -softplus(-x)",
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = log_sigmoid_forward,
-                            .backward = log_sigmoid_backward});
+                            .backward = log_sigmoid_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_LOG_PROBABILITIES,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

@@ -33,4 +33,8 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "softsign",
              .version = "1.0.0", .description = "x / (1 + |x|)",
              .activation = {.forward = softsign_forward,
                             .backward = softsign_backward,
-                            .flags = NNLAB_ACTIVATION_INPLACE_SAFE});
+                            .flags = NNLAB_ACTIVATION_INPLACE_SAFE},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_SATURATES,
+                                       .lower_bound = -1,
+                                       .upper_bound = 1});

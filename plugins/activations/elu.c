@@ -62,4 +62,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "elu", .version = "1.0.0",
              .n_hparams = NNLAB_ARRAY_LENGTH(elu_hparams),
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = elu_forward,
-                            .backward = elu_backward});
+                            .backward = elu_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

@@ -112,4 +112,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "gelu", .version = "1.0.0",
              .n_hparams = NNLAB_ARRAY_LENGTH(gelu_hparams),
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = gelu_forward,
-                            .backward = gelu_backward});
+                            .backward = gelu_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

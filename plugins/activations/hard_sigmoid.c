@@ -31,4 +31,8 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "hard_sigmoid",
              .description = "Hard sigmoid: relu6(x + 3) / 6",
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = hard_sigmoid_forward,
-                            .backward = hard_sigmoid_backward});
+                            .backward = hard_sigmoid_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_PROBABILITIES,
+                                       .failure = NNLAB_UNIT_FAILURE_SATURATES,
+                                       .lower_bound = 0,
+                                       .upper_bound = 1});

@@ -22,4 +22,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "identity",
              .version = "1.0.0", .description = "Identity: y = x",
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = identity_forward,
-                            .backward = identity_backward});
+                            .backward = identity_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

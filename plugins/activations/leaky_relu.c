@@ -44,4 +44,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "leaky_relu",
              .n_hparams = NNLAB_ARRAY_LENGTH(leaky_relu_hparams),
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = leaky_relu_forward,
-                            .backward = leaky_relu_backward});
+                            .backward = leaky_relu_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_DIES});

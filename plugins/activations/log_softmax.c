@@ -62,4 +62,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "log_softmax",
              .activation = {.flags = NNLAB_ACTIVATION_ROWWISE |
                                      NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = log_softmax_forward,
-                            .backward = log_softmax_backward});
+                            .backward = log_softmax_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_LOG_PROBABILITIES,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

@@ -51,4 +51,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "mish", .version = "1.0.0",
              .description = "Mish: x * tanh(softplus(x))",
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = mish_forward,
-                            .backward = mish_backward});
+                            .backward = mish_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

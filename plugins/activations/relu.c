@@ -28,4 +28,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "relu", .version = "1.0.0",
              .description = "Rectified linear unit: max(0, x)",
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = relu_forward,
-                            .backward = relu_backward});
+                            .backward = relu_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_DIES});

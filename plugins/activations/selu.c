@@ -53,4 +53,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "selu", .version = "1.0.0",
                  "self-normalizing",
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = selu_forward,
-                            .backward = selu_backward});
+                            .backward = selu_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

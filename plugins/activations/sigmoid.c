@@ -43,4 +43,8 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "sigmoid",
              .description = "Logistic sigmoid: 1 / (1 + exp(-x))",
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = sigmoid_forward,
-                            .backward = sigmoid_backward});
+                            .backward = sigmoid_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_PROBABILITIES,
+                                       .failure = NNLAB_UNIT_FAILURE_SATURATES,
+                                       .lower_bound = 0,
+                                       .upper_bound = 1});

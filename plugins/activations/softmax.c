@@ -46,4 +46,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "softmax",
              .activation = {.flags = NNLAB_ACTIVATION_ROWWISE |
                                      NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = softmax_forward,
-                            .backward = softmax_backward});
+                            .backward = softmax_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_PROBABILITIES,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

@@ -68,4 +68,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "softplus",
              .n_hparams = NNLAB_ARRAY_LENGTH(softplus_hparams),
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = softplus_forward,
-                            .backward = softplus_backward});
+                            .backward = softplus_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

@@ -27,4 +27,6 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "step", .version = "1.0.0",
                  "zero derivative",
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = step_forward,
-                            .backward = step_backward});
+                            .backward = step_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_DECISIONS,
+                                       .failure = NNLAB_UNIT_FAILURE_NONE});

@@ -40,4 +40,8 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "tanh", .version = "1.0.0",
              .description = "Hyperbolic tangent",
              .activation = {.flags = NNLAB_ACTIVATION_INPLACE_SAFE,
                             .forward = tanh_forward,
-                            .backward = tanh_backward});
+                            .backward = tanh_backward},
+             .activation_properties = {.output = NNLAB_OUTPUT_VALUES,
+                                       .failure = NNLAB_UNIT_FAILURE_SATURATES,
+                                       .lower_bound = -1,
+                                       .upper_bound = 1});

@@ -52,6 +52,8 @@ static nnlab_status bce_with_logits_compute(const float *pred,
 NNLAB_PLUGIN(.kind = NNLAB_KIND_LOSS, .name = "bce_with_logits",
              .version = "1.0.0",
              .description = "Binary cross-entropy on logits (fused sigmoid)",
-             .loss = {
-                 .targets = NNLAB_LOSS_FLOAT_TARGETS | NNLAB_LOSS_CLASS_TARGETS,
-                 .compute = bce_with_logits_compute});
+             .loss = {.targets = NNLAB_LOSS_FLOAT_TARGETS |
+                                 NNLAB_LOSS_CLASS_TARGETS,
+                      .compute = bce_with_logits_compute},
+             .loss_properties = {.input = NNLAB_LOSS_INPUT_LOGITS,
+                                 .needs = NNLAB_LOSS_NEEDS_CLASS_LABELS});

@@ -57,6 +57,8 @@ static nnlab_status bce_compute(const float *pred, const nnlab_targets *targets,
 NNLAB_PLUGIN(.kind = NNLAB_KIND_LOSS, .name = "binary_cross_entropy",
              .version = "1.0.0",
              .description = "Binary cross-entropy on probabilities in [0, 1]",
-             .loss = {
-                 .targets = NNLAB_LOSS_FLOAT_TARGETS | NNLAB_LOSS_CLASS_TARGETS,
-                 .compute = bce_compute});
+             .loss = {.targets = NNLAB_LOSS_FLOAT_TARGETS |
+                                 NNLAB_LOSS_CLASS_TARGETS,
+                      .compute = bce_compute},
+             .loss_properties = {.input = NNLAB_LOSS_INPUT_PROBABILITIES,
+                                 .needs = NNLAB_LOSS_NEEDS_CLASS_LABELS});

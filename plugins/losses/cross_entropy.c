@@ -78,6 +78,9 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_LOSS, .name = "cross_entropy",
              .description = "Softmax cross-entropy from logits, mean over rows",
              .hparams = cross_entropy_hparams,
              .n_hparams = NNLAB_ARRAY_LENGTH(cross_entropy_hparams),
-             .loss = {
-                 .targets = NNLAB_LOSS_FLOAT_TARGETS | NNLAB_LOSS_CLASS_TARGETS,
-                 .compute = cross_entropy_compute});
+             .loss = {.targets = NNLAB_LOSS_FLOAT_TARGETS |
+                                 NNLAB_LOSS_CLASS_TARGETS,
+                      .compute = cross_entropy_compute},
+             .loss_properties = {.input = NNLAB_LOSS_INPUT_LOGITS,
+                                 .needs = NNLAB_LOSS_NEEDS_CLASS_LABELS |
+                                          NNLAB_LOSS_NEEDS_OUTPUT_PER_CLASS});

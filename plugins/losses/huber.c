@@ -52,4 +52,5 @@ NNLAB_PLUGIN(.kind = NNLAB_KIND_LOSS, .name = "huber", .version = "1.0.0",
              .hparams = huber_hparams,
              .n_hparams = NNLAB_ARRAY_LENGTH(huber_hparams),
              .loss = {.targets = NNLAB_LOSS_FLOAT_TARGETS,
-                      .compute = huber_compute});
+                      .compute = huber_compute},
+             .loss_properties = {.input = NNLAB_LOSS_INPUT_VALUES});

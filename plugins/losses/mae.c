@@ -29,4 +29,5 @@ static nnlab_status mae_compute(const float *pred, const nnlab_targets *targets,
 NNLAB_PLUGIN(.kind = NNLAB_KIND_LOSS, .name = "mae", .version = "1.0.0",
              .description = "Mean absolute error (L1), mean over all elements",
              .loss = {.targets = NNLAB_LOSS_FLOAT_TARGETS,
-                      .compute = mae_compute});
+                      .compute = mae_compute},
+             .loss_properties = {.input = NNLAB_LOSS_INPUT_VALUES});

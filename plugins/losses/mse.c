@@ -33,4 +33,5 @@ static nnlab_status mse_compute(const float *pred, const nnlab_targets *targets,
 NNLAB_PLUGIN(.kind = NNLAB_KIND_LOSS, .name = "mse", .version = "1.0.0",
              .description = "Mean squared error, mean over all elements",
              .loss = {.targets = NNLAB_LOSS_FLOAT_TARGETS,
-                      .compute = mse_compute});
+                      .compute = mse_compute},
+             .loss_properties = {.input = NNLAB_LOSS_INPUT_VALUES});

@@ -33,4 +33,7 @@ static nnlab_status nll_compute(const float *pred, const nnlab_targets *targets,
 NNLAB_PLUGIN(.kind = NNLAB_KIND_LOSS, .name = "nll", .version = "1.0.0",
              .description = "Negative log-likelihood of log-probabilities",
              .loss = {.targets = NNLAB_LOSS_CLASS_TARGETS,
-                      .compute = nll_compute});
+                      .compute = nll_compute},
+             .loss_properties = {.input = NNLAB_LOSS_INPUT_LOG_PROBABILITIES,
+                                 .needs = NNLAB_LOSS_NEEDS_CLASS_LABELS |
+                                          NNLAB_LOSS_NEEDS_OUTPUT_PER_CLASS});

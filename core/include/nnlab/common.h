@@ -34,6 +34,12 @@ NNLAB_API const char *nnlab_kind_name(nnlab_plugin_kind kind);
 NNLAB_API gboolean nnlab_kind_from_name(const char *name,
                                         nnlab_plugin_kind *kind);
 
+/* Names of declared properties (plugin.h): "values", "logits",
+ * "log-probabilities", "dies", ...; "undeclared" for 0 or an unknown value. */
+NNLAB_API const char *nnlab_output_kind_name(nnlab_output_kind kind);
+NNLAB_API const char *nnlab_loss_input_name(nnlab_loss_input input);
+NNLAB_API const char *nnlab_unit_failure_name(nnlab_unit_failure failure);
+
 /* HDF5 prints its own error stack to stderr when this is on (--verbose);
  * by default nnlab's one-line errors are all a user sees. */
 NNLAB_API void nnlab_show_hdf5_errors(gboolean show);

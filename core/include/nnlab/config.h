@@ -30,6 +30,7 @@ typedef struct nnlab_run_config {
   uint64_t seed; /* weight init; the default for the others */
 
   nnlab_component loss;
+  char *loss_location; /* "FILE:LINE" or "--set training.loss", for errors */
   nnlab_component optimizer;
   nnlab_train_config train;
   gboolean perceptron_rule; /* [training] rule = perceptron */
@@ -52,6 +53,12 @@ NNLAB_API void nnlab_run_config_free(nnlab_run_config *config);
  * (binary losses), else the number of classes. */
 NNLAB_API size_t nnlab_run_config_outputs_for(const nnlab_run_config *config,
                                               const nnlab_dataset *data);
+/* Whether the loss can learn from data: a loss that needs class labels
+ * (NNLAB_LOSS_NEEDS_CLASS_LABELS) is refused on a regression dataset. The
+ * error names training.loss and data.path. */
+NNLAB_API gboolean nnlab_run_config_check_data(const nnlab_run_config *config,
+                                               const nnlab_dataset *data,
+                                               GError **error);
 /* A model built and initialized as the config says (hand-set weights
  * applied). */
 NNLAB_API nnlab_model *nnlab_run_config_build_model(

@@ -39,17 +39,18 @@ NNLAB_API nnlab_layer_stats *nnlab_model_layer_stats(const nnlab_model *model);
 
 typedef enum nnlab_unit_kind {
   NNLAB_UNITS_OTHER = 0,
-  NNLAB_UNITS_RECTIFIER,  /* relu, leaky_relu: a unit can die */
-  NNLAB_UNITS_SATURATING, /* sigmoid, tanh: a unit can saturate */
+  NNLAB_UNITS_RECTIFIER,  /* NNLAB_UNIT_FAILURE_DIES: relu, leaky_relu */
+  NNLAB_UNITS_SATURATING, /* NNLAB_UNIT_FAILURE_SATURATES: sigmoid, tanh */
 } nnlab_unit_kind;
 
-/* What kind of units an activation makes, by plugin name. */
+/* What kind of units an activation makes, from the failure it declares
+ * (activation_properties.failure in plugin.h); OTHER when undeclared. */
 NNLAB_API nnlab_unit_kind
 nnlab_activation_unit_kind(const nnlab_component *activation);
 
-/* Outputs of a saturating unit beyond these count as saturated: tanh
- * |y| > 0.99, sigmoid y < 0.01 or y > 0.99 (the derivative is below
- * about 0.02 of its peak there). */
+/* Outputs of a saturating unit within this of the bounds it declares
+ * count as saturated: tanh |y| > 0.99, sigmoid y < 0.01 or y > 0.99 (the
+ * derivative is below about 0.02 of its peak there). */
 #define NNLAB_SATURATION_MARGIN 0.01
 
 typedef struct nnlab_unit_health {

@@ -14,12 +14,19 @@
  *   NNLAB_PLUGIN(.kind = NNLAB_KIND_ACTIVATION, .name = "square",
  *                .version = "1.0.0", .description = "x squared",
  *                .activation = {.forward = square_forward,
- *                               .backward = square_backward});
+ *                               .backward = square_backward},
+ *                .activation_properties = {
+ *                    .output = NNLAB_OUTPUT_VALUES,
+ *                    .failure = NNLAB_UNIT_FAILURE_NONE});
  *
  * Build it with
  *   cc -shared -fPIC $(pkg-config --cflags nnlab) square.c -o square.so
  * and copy it to ~/.local/share/nnlab/plugins/, or put its directory in
  * NNLAB_PLUGIN_PATH.
+ *
+ * The properties (see "Properties" below) say what the numbers mean; they
+ * are optional, but a plugin that declares them is checked as the built-in
+ * ones are.
  *
  * Rules: plugins return status codes; they never print, abort or exit, and
  * they keep no global mutable state (the host may call them from several
@@ -42,9 +49,10 @@ extern "C" {
  * plugins of that minor or later) or functions added to those the host
  * provides (a plugin calling one needs a host that has it); any change to
  * the embedded ops structs or the function signatures is a major change.
- * Minor 1 added the vector math (nnlab_vec_*). */
+ * Minor 1 added the vector math (nnlab_vec_*); minor 2 the properties
+ * (nnlab_activation_properties, nnlab_loss_properties). */
 #define NNLAB_ABI_MAJOR 1
-#define NNLAB_ABI_MINOR 1
+#define NNLAB_ABI_MINOR 2
 
 #define NNLAB_PLUGIN_EXPORT __attribute__((visibility("default")))
 /* Put before a plugin function whose loops should be vectorized for AVX2
@@ -279,6 +287,76 @@ NNLAB_HOST_EXPORT void nnlab_vec_erf(const float *x, float *y, size_t n);
 /* 1 - erf(x), accurate for large x */
 NNLAB_HOST_EXPORT void nnlab_vec_erfc(const float *x, float *y, size_t n);
 
+/* ---- Properties (ABI minor 2) ----------------------------------------------
+ * What a plugin's numbers mean, declared so that the host can refuse
+ * pairings that make no sense (softmax before cross_entropy, nll on raw
+ * outputs) and read outputs right, the same way for a built-in plugin and an
+ * out-of-tree one. 0 always means "not declared": plugins built before
+ * minor 2 read as all 0, and an undeclared property never refuses anything
+ * (the host then checks nothing). */
+
+/* What an activation's output y holds. */
+typedef enum nnlab_output_kind {
+  NNLAB_OUTPUT_UNDECLARED = 0,
+  /* Real numbers with no normalization (identity, relu, tanh). Fed to a
+   * loss that expects logits, they are the logits. */
+  NNLAB_OUTPUT_VALUES = 1,
+  /* Each in [0, 1] (sigmoid; softmax, whose rows also sum to 1). */
+  NNLAB_OUTPUT_PROBABILITIES = 2,
+  /* Logarithms of probabilities, each <= 0 (log_softmax). */
+  NNLAB_OUTPUT_LOG_PROBABILITIES = 3,
+  /* Hard 0/1 decisions whose derivative is 0 wherever it exists (step):
+   * no gradient passes, so only the perceptron rule trains through it. */
+  NNLAB_OUTPUT_DECISIONS = 4,
+} nnlab_output_kind;
+
+/* How inspect tells that a hidden unit has stopped learning. */
+typedef enum nnlab_unit_failure {
+  NNLAB_UNIT_FAILURE_UNDECLARED = 0, /* nothing is counted */
+  NNLAB_UNIT_FAILURE_NONE = 1,       /* no failure to look for (identity) */
+  /* Dead: output <= 0 on every row, where the gradient is 0 or small
+   * (relu, leaky_relu). */
+  NNLAB_UNIT_FAILURE_DIES = 2,
+  /* Saturated: output within NNLAB_SATURATION_MARGIN (0.01) of lower_bound
+   * or upper_bound, where the gradient nearly vanishes (sigmoid, tanh). */
+  NNLAB_UNIT_FAILURE_SATURATES = 3,
+} nnlab_unit_failure;
+
+typedef struct nnlab_activation_properties {
+  nnlab_output_kind output;
+  nnlab_unit_failure failure;
+  double lower_bound, upper_bound; /* of y; read for SATURATES only */
+} nnlab_activation_properties;
+
+/* What a loss expects pred to hold. */
+typedef enum nnlab_loss_input {
+  NNLAB_LOSS_INPUT_UNDECLARED = 0,
+  /* Any numbers, compared with the targets (mse, mae, huber): takes any
+   * output. */
+  NNLAB_LOSS_INPUT_VALUES = 1,
+  /* Unnormalized scores the loss normalizes itself (cross_entropy applies
+   * log_softmax, bce_with_logits a sigmoid): takes VALUES outputs only, so
+   * a softmax or sigmoid before it is refused as applied twice. */
+  NNLAB_LOSS_INPUT_LOGITS = 2,
+  /* Probabilities in [0, 1] (binary_cross_entropy). */
+  NNLAB_LOSS_INPUT_PROBABILITIES = 3,
+  /* Log-probabilities (nll). */
+  NNLAB_LOSS_INPUT_LOG_PROBABILITIES = 4,
+} nnlab_loss_input;
+
+enum {
+  /* Targets must be class labels: refused on a regression dataset. */
+  NNLAB_LOSS_NEEDS_CLASS_LABELS = 1u << 0,
+  /* One output per class, even for two classes (losses over a row of
+   * class scores: cross_entropy, nll); others fit two classes in one. */
+  NNLAB_LOSS_NEEDS_OUTPUT_PER_CLASS = 1u << 1,
+};
+
+typedef struct nnlab_loss_properties {
+  nnlab_loss_input input;
+  uint32_t needs; /* NNLAB_LOSS_NEEDS_* */
+} nnlab_loss_properties;
+
 /* ---- The descriptor --------------------------------------------------------
  */
 
@@ -292,6 +370,10 @@ typedef struct nnlab_plugin_info {
   nnlab_activation_ops activation; /* kind == NNLAB_KIND_ACTIVATION */
   nnlab_loss_ops loss;             /* kind == NNLAB_KIND_LOSS */
   nnlab_optimizer_ops optimizer;   /* kind == NNLAB_KIND_OPTIMIZER */
+  /* Appended in ABI minor 2; the host reads them from plugins of minor 2 or
+   * later only, and sees them as 0 (undeclared) for older ones. */
+  nnlab_activation_properties activation_properties; /* activations */
+  nnlab_loss_properties loss_properties;             /* losses */
 } nnlab_plugin_info;
 
 #define NNLAB_ARRAY_LENGTH(a) (sizeof(a) / sizeof((a)[0]))

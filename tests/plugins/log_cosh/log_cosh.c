@@ -37,4 +37,5 @@ static nnlab_status log_cosh_compute(const float *pred,
 NNLAB_PLUGIN(.kind = NNLAB_KIND_LOSS, .name = "log_cosh", .version = "1.0.0",
              .description = "log(cosh(pred - target)), averaged",
              .loss = {.targets = NNLAB_LOSS_FLOAT_TARGETS,
-                      .compute = log_cosh_compute});
+                      .compute = log_cosh_compute},
+             .loss_properties = {.input = NNLAB_LOSS_INPUT_VALUES});
