@@ -531,6 +531,56 @@ static gboolean read_one_cycle(const reader *r, nnlab_schedule_config *s,
   return TRUE;
 }
 
+#define SCHEDULES(kind) (1u << NNLAB_SCHEDULE_##kind)
+
+/* The schedules each key shapes: a key set for another schedule would be
+ * silently ignored, so it is an error. */
+static const struct schedule_key {
+  const char *key;
+  unsigned schedules;
+} schedule_keys[] = {
+    {"step_size", SCHEDULES(STEP)},
+    {"gamma", SCHEDULES(STEP) | SCHEDULES(MULTISTEP) | SCHEDULES(EXPONENTIAL)},
+    {"milestones", SCHEDULES(MULTISTEP)},
+    {"min_lr",
+     SCHEDULES(COSINE) | SCHEDULES(COSINE_RESTARTS) | SCHEDULES(PLATEAU)},
+    {"warmup_epochs", SCHEDULES(COSINE)},
+    {"warmup_steps", SCHEDULES(COSINE)},
+    {"plateau_patience", SCHEDULES(PLATEAU)},
+    {"plateau_factor", SCHEDULES(PLATEAU)},
+    {"total_iters", SCHEDULES(POLYNOMIAL)},
+    {"power", SCHEDULES(POLYNOMIAL)},
+    {"decay_rate", SCHEDULES(INVERSE_TIME)},
+    {"restart_period", SCHEDULES(COSINE_RESTARTS)},
+    {"restart_mult", SCHEDULES(COSINE_RESTARTS)},
+    {"max_lr", SCHEDULES(ONE_CYCLE)},
+    {"pct_start", SCHEDULES(ONE_CYCLE)},
+    {"div_factor", SCHEDULES(ONE_CYCLE)},
+    {"final_div_factor", SCHEDULES(ONE_CYCLE)},
+    {"anneal_strategy", SCHEDULES(ONE_CYCLE)},
+};
+
+static gboolean check_schedule_keys(const reader *r, nnlab_schedule_kind kind,
+                                    GError **error) {
+  for (size_t i = 0; i < G_N_ELEMENTS(schedule_keys); i++) {
+    const struct schedule_key *k = &schedule_keys[i];
+    if (k->schedules & (1u << kind) ||
+        !g_key_file_has_key(r->file, "training", k->key, NULL))
+      continue;
+    g_autoptr(GString) owners = g_string_new(NULL);
+    for (unsigned j = 0; j < 32; j++)
+      if (k->schedules & (1u << j))
+        g_string_append_printf(
+            owners, "%s%s", owners->len ? ", " : "",
+            nnlab_schedule_kind_name((nnlab_schedule_kind)j));
+    return fail_at(r, "training", k->key, error,
+                   "%s shapes only schedule = %s, not %s (remove it, or "
+                   "choose that schedule)",
+                   k->key, owners->str, nnlab_schedule_kind_name(kind));
+  }
+  return TRUE;
+}
+
 static gboolean read_schedule(const reader *r, nnlab_schedule_config *s,
                               GError **error) {
   g_autofree char *kind = NULL;
@@ -545,7 +595,8 @@ static gboolean read_schedule(const reader *r, nnlab_schedule_config *s,
                    "cosine, cosine_restarts, one_cycle or plateau",
                    shown);
   }
-  if (!read_schedule_unit(r, s, error) || !read_milestones(r, s, error) ||
+  if (!check_schedule_keys(r, s->kind, error) ||
+      !read_schedule_unit(r, s, error) || !read_milestones(r, s, error) ||
       !read_one_cycle(r, s, error) ||
       !get_size(r, "training", "step_size", 10, &s->step_size, error) ||
       !get_double(r, "training", "gamma", 0.1, 0, 1, &s->gamma, error) ||

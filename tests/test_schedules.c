@@ -218,6 +218,13 @@ static void test_bad_schedule_settings_name_the_key(void **state) {
                "warmup_steps");
   expect_error("schedule = cosine; warmup_steps = 3", "epoch", "warmup_steps");
   expect_error("schedule = sawtooth", "epoch", "one_cycle");
+  expect_error("schedule = step; milestones = 10", "epoch",
+               "milestones shapes only schedule = multistep, not step");
+  expect_error("schedule = exponential; min_lr = 0.01", "epoch",
+               "min_lr shapes only schedule = cosine, plateau, "
+               "cosine_restarts, not exponential");
+  expect_error("schedule = constant; gamma = 0.5", "epoch",
+               "gamma shapes only schedule = step, exponential, multistep");
 }
 
 int main(void) {

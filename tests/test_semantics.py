@@ -21,6 +21,8 @@ failures = []
 
 
 def run(*args, plugins=False):
+    if args[0] == "train" and "--out" not in args:  # never into the cwd's runs/
+        args = (*args, "--out", tempfile.mkdtemp(prefix="run-", dir=work))
     env = dict(os.environ)
     if plugins:
         env["NNLAB_PLUGIN_PATH"] = os.path.abspath(plugin_dir)
