@@ -233,8 +233,8 @@ static void test_step_unit_schedules(void **state) {
   (void)state;
   static const char *const schedules[] = {
       "schedule = one_cycle\nschedule_unit = step\n",
-      "schedule = cosine_restarts\nschedule_unit = step\n"
-      "restart_period = 7\nrestart_mult = 2\n",
+      ("schedule = cosine_restarts\nschedule_unit = step\n"
+       "restart_period = 7\nrestart_mult = 2\n"),
       "schedule = cosine\nschedule_unit = step\nwarmup_steps = 50\n",
   };
   static const char *const batches[] = {"8", "16", "1"};
