@@ -237,15 +237,9 @@ static gboolean write_summary(hid_t root, const nnlab_compare *c,
 static gboolean write_results(const char *path, const void *data,
                               GError **error) {
   const nnlab_compare *c = data;
-  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
-  H5Pset_obj_track_times(fcpl, 0);
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
   /* Built in memory, so a full disk or a file size limit is an error, not
    * a file HDF5 cannot close (h5_memory_file.h). */
-  hid_t file = h5_memory_file_create(fcpl, fapl, error);
-  H5Pclose(fcpl);
-  H5Pclose(fapl);
+  hid_t file = h5_memory_file_create(error);
   if (file < 0) return FALSE;
   gboolean ok = write_root(file, c, error) &&
                 write_candidates(file, c, error) &&

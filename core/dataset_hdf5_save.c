@@ -139,19 +139,8 @@ static gboolean write_arrays(hid_t file, const nnlab_dataset *d,
  * HDF5 cannot close (h5_memory_file.h). */
 static gboolean write_file(const nnlab_dataset *dataset, const char *path,
                            GError **error) {
-  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  hid_t file = -1;
-  /* The 1.8 format stores large name lists (dense attributes) and every
-   * HDF5 library since 2008 reads it. */
-  if (fcpl >= 0 && fapl >= 0 && H5Pset_obj_track_times(fcpl, 0) >= 0 &&
-      H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) >= 0)
-    file = h5_memory_file_create(fcpl, fapl, error);
-  else
-    g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,
-                        "cannot set up the HDF5 file");
-  if (fcpl >= 0) H5Pclose(fcpl);
-  if (fapl >= 0) H5Pclose(fapl);
+  /* The 1.8 format also stores large name lists (dense attributes). */
+  hid_t file = h5_memory_file_create(error);
   if (file < 0) return FALSE;
   gboolean ok = write_root_attributes(file, dataset, error) &&
                 write_arrays(file, dataset, error);

@@ -6,12 +6,16 @@
 /* Memory grows in steps of this many bytes while the file is built. */
 #define GROWTH_INCREMENT (1u << 16)
 
-hid_t h5_memory_file_create(hid_t fcpl, hid_t fapl, GError **error) {
-  hid_t access =
-      fapl == H5P_DEFAULT ? H5Pcreate(H5P_FILE_ACCESS) : H5Pcopy(fapl);
+hid_t h5_memory_file_create(GError **error) {
+  hid_t creation = H5Pcreate(H5P_FILE_CREATE);
+  hid_t access = H5Pcreate(H5P_FILE_ACCESS);
   hid_t file = -1;
-  if (access >= 0 && H5Pset_fapl_core(access, GROWTH_INCREMENT, 0) >= 0)
-    file = H5Fcreate("nnlab-memory-file", H5F_ACC_TRUNC, fcpl, access);
+  if (creation >= 0 && access >= 0 &&
+      H5Pset_obj_track_times(creation, 0) >= 0 &&
+      H5Pset_libver_bounds(access, H5F_LIBVER_V18, H5F_LIBVER_V18) >= 0 &&
+      H5Pset_fapl_core(access, GROWTH_INCREMENT, 0) >= 0)
+    file = H5Fcreate("nnlab-memory-file", H5F_ACC_TRUNC, creation, access);
+  if (creation >= 0) H5Pclose(creation);
   if (access >= 0) H5Pclose(access);
   if (file < 0)
     g_set_error_literal(error, NNLAB_ERROR, NNLAB_ERROR_IO,

@@ -12,9 +12,12 @@
 
 #include <nnlab/common.h>
 
-/* A new empty file in memory; fcpl and fapl as for H5Fcreate (the file
- * driver of fapl is replaced). */
-hid_t h5_memory_file_create(hid_t fcpl, hid_t fapl, GError **error);
+/* A new empty file in memory, in the format every file nnlab writes has:
+ * HDF5 1.8's (read by every HDF5 since 2008), whose object headers, B-trees
+ * and heaps carry checksums, so a flipped byte in the file's structure is
+ * an error on read rather than a silently missing attribute or a loop;
+ * and no modification times, so the same content gives the same bytes. */
+hid_t h5_memory_file_create(GError **error);
 
 /* Closes file. When ok, first writes its bytes over the file at path
  * (which must exist, e.g. a temporary file); returns ok and whether that

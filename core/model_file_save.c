@@ -220,11 +220,8 @@ static gboolean write_root(hid_t root, const nnlab_model_file *f,
 static gboolean write_model_file(const char *path, const void *data,
                                  GError **error) {
   const nnlab_model_file *f = data;
-  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
-  H5Pset_obj_track_times(fcpl, 0);
   /* Built in memory, so a full disk is an error, not an unclosable file. */
-  hid_t file = h5_memory_file_create(fcpl, H5P_DEFAULT, error);
-  H5Pclose(fcpl);
+  hid_t file = h5_memory_file_create(error);
   if (file < 0) return FALSE;
   gboolean ok =
       write_root(file, f, error) && write_layers(file, f->model, error) &&
