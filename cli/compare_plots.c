@@ -10,6 +10,8 @@
 #include <plplot.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #define N_COLORS 10
 #define LINE_COLOR(i) (2 + (int)((i) % N_COLORS))
 #define BAND_COLOR(i) (2 + N_COLORS + (int)((i) % N_COLORS))
@@ -716,10 +718,31 @@ static size_t curve_metrics(const nnlab_compare *c,
   return 4;
 }
 
+/* Removes the plots an earlier compare into dir may have left, so that
+ * none of them (a train_accuracy.png from another spec, an svg beside the
+ * new png) passes for this compare's. Only names compare writes. */
+static void remove_earlier_plots(const char *dir) {
+  GPtrArray *names = g_ptr_array_new();
+  for (int m = 0; m < NNLAB_COMPARE_N_CURVES; m++)
+    g_ptr_array_add(names, (gpointer)nnlab_compare_metric_name(m));
+  g_ptr_array_add(names, "loss");
+  g_ptr_array_add(names, "lr_sweep");
+  g_ptr_array_add(names, "trajectories");
+  for (size_t i = 0; i < names->len; i++)
+    for (const char *const *format = (const char *const[]){"png", "svg", NULL};
+         *format; format++) {
+      g_autofree char *path = g_strdup_printf(
+          "%s/%s.%s", dir, (const char *)names->pdata[i], *format);
+      g_unlink(path);
+    }
+  g_ptr_array_unref(names);
+}
+
 gboolean compare_plots_write(const nnlab_compare *c, const char *dir,
                              GPtrArray *written, GError **error) {
   const char *device = NULL;
   if (!pick_device(c->plot_format, &device, error)) return FALSE;
+  remove_earlier_plots(dir);
   GError *first_error = NULL;
   nnlab_compare_metric curves[4];
   size_t n_curves = curve_metrics(c, curves);

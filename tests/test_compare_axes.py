@@ -225,6 +225,14 @@ for plot in ("val_accuracy", "train_loss"):
           not ink[:, width - 4:].any() and ink[:, int(width * 0.8):].any(),
           f"ink in the last columns: {int(ink[:, width - 4:].sum())}")
 
+# A regression compare into the same directory: the accuracy plots of the
+# classification compare before it are gone, not left to pass for its own.
+result = run("compare", example, "--out", out, "--quiet", "--set", "compare.seeds=1")
+check("a regression compare over a classification one removes its accuracy plots",
+      result.returncode == 0 and is_png(os.path.join(out, "val_loss.png"))
+      and not any(os.path.exists(os.path.join(out, f"{part}_accuracy.png"))
+                  for part in ("train", "val")), result.stderr)
+
 # x_axis values that cannot apply, and batch_size = full for the noisy
 # quadratic (its exact gradient).
 quadratic = write("quadratic.ini", """[compare]
