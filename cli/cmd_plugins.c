@@ -1,4 +1,6 @@
-/* nnlab plugins: list the registry, or show one plugin's descriptor. */
+/* nnlab plugins: list the registry, show one plugin's descriptor, or check
+ * a plugin. Everything shown comes from the descriptor as declared; the
+ * check runs the plugin in a child process, never in this one. */
 #include <stdio.h>
 #include <string.h>
 
