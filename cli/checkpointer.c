@@ -1,3 +1,7 @@
+/* Periodic checkpoints during nnlab train (checkpointer.h): an epoch hook
+ * that saves epoch-N.h5 and best.h5 and prunes the oldest epoch files. It
+ * deletes only files it knows as its own (epoch-*.h5 and the temporaries of
+ * atomic saves), and it never changes the run it saves. */
 #include "checkpointer.h"
 
 #include <math.h>

@@ -1,5 +1,7 @@
 /* nnlab compare: run every candidate of a comparison spec on every seed,
- * then print the table and write results.h5, summary.csv and plots. */
+ * then print the table and write results.h5, summary.csv and plots. The
+ * planning, runs and statistics are core's (compare_*.c); this file holds
+ * the lock, shows progress and hands the results to the outputs. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* nnlab data: import CSV and IDX files as nnlab datasets, and describe
- * them. */
+ * them. Dispatch and the save-and-report step the importers share; the
+ * reading and writing of files is core's. */
 #include <stdio.h>
 #include <string.h>
 

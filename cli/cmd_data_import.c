@@ -1,4 +1,7 @@
-/* nnlab data import and nnlab data import-idx. */
+/* nnlab data import and nnlab data import-idx: options to an nnlab_csv_
+ * options, then the library's importers and a save. The output is checked
+ * before any input is read, and may never be one of the inputs. Parsing CSV
+ * or IDX is core's job, not this file's. */
 #include <stdio.h>
 #include <string.h>
 

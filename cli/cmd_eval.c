@@ -1,4 +1,7 @@
-/* nnlab eval: loss and metrics of a saved model on a dataset split. */
+/* nnlab eval: loss and metrics of a saved model on a dataset split. It
+ * writes nothing, and refuses data whose digest differs from the one the
+ * model recorded (the split's row indices would pick other examples)
+ * unless told to allow it. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* nnlab inspect: what a model file or checkpoint holds, its weight
- * statistics and gradient-free health hints. */
+ * statistics and gradient-free health hints. Read-only: it never writes
+ * the file, and never trains or updates the weights it inspects. */
 #include <math.h>
 #include <stdio.h>
 

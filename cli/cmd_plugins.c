@@ -1,4 +1,7 @@
-/* nnlab plugins: list the registry, or show one plugin's descriptor. */
+/* nnlab plugins: list the registry, show one plugin's descriptor, or check
+ * a plugin. Properties, ranges and defaults are shown as the descriptor
+ * declares them; the check runs the plugin in a child process, never in
+ * this one. */
 #include <stdio.h>
 #include <string.h>
 

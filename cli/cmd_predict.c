@@ -1,4 +1,6 @@
-/* nnlab predict: run a saved model on new inputs. */
+/* nnlab predict: run a saved model on new inputs (a dataset or a CSV file)
+ * and write its predictions as CSV. Every row is predicted (no split), and
+ * an output file is checked before anything is computed. */
 #include <stdio.h>
 #include <string.h>
 

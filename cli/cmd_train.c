@@ -1,4 +1,7 @@
-/* nnlab train: train a network from an INI config and save the model. */
+/* nnlab train: train a network from an INI config (or resume a checkpoint)
+ * and save the model. It owns the output directory (lock, earlier runs,
+ * checkpoints, messages); the training itself is nnlab_run_train's, and
+ * this file adds only hooks for progress and checkpoints. */
 #include <stdio.h>
 #include <string.h>
 

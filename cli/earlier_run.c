@@ -1,3 +1,7 @@
+/* Finding an earlier run (model.h5 or checkpoints) in nnlab train's output
+ * directory, and refusing to mix a new run with it unless --force. With
+ * --force it deletes only model.h5 and the checkpoint files, nothing else
+ * in the directory. The caller holds the run lock. */
 #include "earlier_run.h"
 
 #include <stdio.h>

@@ -1,4 +1,6 @@
-/* nnlab inspect --json: the whole report as one object. */
+/* nnlab inspect --json: the report cmd_inspect.c built, as one object.
+ * Formatting only: no statistic is computed here, and NaN or Inf become
+ * null. */
 #include <math.h>
 
 #include "inspect_report.h"

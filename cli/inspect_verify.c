@@ -1,6 +1,6 @@
-/* This file implements nnlab inspect --verify: the report of
- * nnlab_file_verify as text or JSON on stdout, with one error line on
- * stderr naming the first damaged array. */
+/* nnlab inspect --verify: the report of nnlab_file_verify as text or JSON
+ * on stdout, with one error line on stderr naming the first damaged array.
+ * Reporting only: the checking is nnlab_file_verify's. */
 #include "inspect_verify.h"
 
 #include <stdio.h>

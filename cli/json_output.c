@@ -1,3 +1,6 @@
+/* Printing --json output, shared by every command. It works around
+ * json-glib 1.6's "1e-08.0" doubles so that stdout is always valid JSON;
+ * it builds no command's object (each command does). */
 #include "json_output.h"
 
 #include <stdio.h>

@@ -1,4 +1,7 @@
-/* nnlab: the command-line front end of the engine. */
+/* nnlab: the command-line front end of the engine. It dispatches to the
+ * cmd_*.c commands and owns what a library must not touch: signal
+ * dispositions, the crash handler and stdout. The CLI uses only the public
+ * <nnlab/...> API, never core/'s internal headers. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* An nnlab_metrics as a JSON object, with only the metrics that apply to
+ * the task. Non-finite values become null: JSON has no NaN or Inf. */
 #include "metrics_output.h"
 
 static void add_number(JsonBuilder *b, const char *name, double value) {

@@ -1,3 +1,6 @@
+/* Loading a model file or checkpoint for a command: the library returns
+ * plugin-version warnings and never prints; this prints them on stderr, or
+ * with --strict-versions turns the first into an error. */
 #include "model_loading.h"
 
 #include <stdio.h>

@@ -1,3 +1,6 @@
+/* Training progress on stderr: a redrawn bar on a tty, plain epoch lines
+ * otherwise, nothing when quiet. It only reads the progress it is given;
+ * stdout stays free for --json. */
 #include "progress.h"
 
 #include <stdio.h>

@@ -1,3 +1,7 @@
+/* One nnlab train or compare per output directory: an flock on DIR/.lock,
+ * released by the kernel when the process exits, so there is never a
+ * stale lock to clean up. It never waits for the lock: a busy directory is
+ * an error naming the holder. */
 #include "run_lock.h"
 
 #include <errno.h>

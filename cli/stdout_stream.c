@@ -1,6 +1,6 @@
-/* This file implements stdout_stream.h with fopencookie: glibc lets a
- * program assign stdout (its manual says so), and the library and plugins
- * then write through the same stream. */
+/* stdout_stream.h with fopencookie: glibc lets a program assign stdout
+ * (its manual says so), and the library and plugins then write through
+ * the same stream. Only main.c installs and closes it. */
 #include "stdout_stream.h"
 
 #include <errno.h>

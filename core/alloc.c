@@ -1,3 +1,7 @@
+/* The engine's large buffers (alloc.h): 64-byte aligned, zeroed,
+ * overflow-checked, and a GError instead of an abort when memory runs out.
+ * Tests make the n-th allocation fail here; it knows nothing of what the
+ * buffers hold. */
 #include "alloc.h"
 
 #include <stdlib.h>

@@ -1,3 +1,7 @@
+/* Replacing a file atomically (atomic_file.h): a temporary beside the
+ * target, fsync, rename, fsync of the directory. It decides nothing about
+ * which paths may be replaced (output_file.c does) and never leaves a
+ * partial target behind, only a temporary removed on failure. */
 #include "atomic_file.h"
 
 #include <errno.h>

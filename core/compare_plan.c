@@ -1,7 +1,8 @@
 /* Planning a comparison's runs: for dataset problems one train config
  * per run (the problem's config with [problem]'s overrides, the
  * candidate's settings, its grid point and the seed), checked before
- * anything runs; for test functions the optimizer and a config text. */
+ * anything runs; for test functions the optimizer and a config text.
+ * Nothing is trained here: compare_run.c runs the plan. */
 #include <math.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* A comparison's files: results.h5 (every run: curves, final values,
- * config) and summary.csv (the table). Layout in docs/compare.md. */
+ * config) and summary.csv (the table). Layout in docs/compare.md. Both are
+ * replaced atomically; they record results, they compute none. */
 #include <math.h>
 #include <string.h>
 

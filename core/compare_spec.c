@@ -1,6 +1,7 @@
 /* Reading a comparison spec: [compare], [problem] and [candidate NAME]
  * sections (docs/compare.md). Everything is checked, and every run's
- * config parsed, before anything runs; errors name the file and line. */
+ * config parsed, before anything runs; errors name the file and line.
+ * It runs nothing and writes nothing. */
 #include <math.h>
 #include <string.h>
 

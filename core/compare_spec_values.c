@@ -1,4 +1,6 @@
-/* Locations and typed values in comparison specs. */
+/* Locations and typed values in comparison specs: "FILE:LINE:" for a key,
+ * and numbers, counts and choices read with errors that name it. Shared by
+ * compare_spec.c's readers; it knows no section's keys. */
 #include <errno.h>
 #include <math.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* Statistics of a comparison: each sweep's learning rate, then per
  * candidate the spread over seeds, time to target, and the paired
- * comparison with the baseline. */
+ * comparison with the baseline. Computed from the finished runs alone:
+ * no I/O, no training. */
 #include <math.h>
 #include <stdlib.h>
 

@@ -1,3 +1,7 @@
+/* Components (nnlab/component.h): a plugin with its hyperparameter values,
+ * parsed from and formatted as "NAME(key=value, ...)". It looks plugins up
+ * in the registry it is given and checks values through hparams.c; it
+ * never loads a plugin or calls one. */
 #include <string.h>
 
 #include <nnlab/component.h>

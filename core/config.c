@@ -1,3 +1,8 @@
+/* Run configs (docs/config.md): INI text with --set overrides into an
+ * nnlab_run_config, every section and key checked, errors naming the file,
+ * line and key and suggesting the nearest. Parsing loads no data and
+ * builds no model; nnlab_run_config_build_model does once the input width
+ * is known. */
 #include <errno.h>
 #include <math.h>
 #include <string.h>

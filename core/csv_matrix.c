@@ -1,3 +1,7 @@
+/* nnlab_csv_read_matrix: a CSV file of numbers as a rows x columns float
+ * matrix, for nnlab predict's inputs. A first row that is not a number is
+ * a header; it builds no dataset (no task, targets or names), which is
+ * dataset_csv.c's job. */
 #include <errno.h>
 #include <math.h>
 

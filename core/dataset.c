@@ -1,4 +1,6 @@
-/* Datasets in memory: allocation, row selection and task names. */
+/* Datasets in memory: allocation, row selection and task names. Buffers
+ * come from alloc.c, with their sizes checked for overflow first; no file
+ * is read or written here (dataset_hdf5.c and the importers do that). */
 #include <string.h>
 
 #include <nnlab/dataset.h>

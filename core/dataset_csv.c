@@ -1,5 +1,7 @@
 /* Importing CSV files as datasets. Errors name the file, line and column
- * (columns counted from 1, as in editors and spreadsheets). */
+ * (columns counted from 1, as in editors and spreadsheets). The size is
+ * checked against nnlab's limit before the values are allocated; the file
+ * is only read, and saving is the caller's. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,6 @@
+/* The line and cell reader under CSV import (dataset_csv_reader.h):
+ * through zlib, so gzip and plain files read the same; quoting and
+ * trimming only. It knows nothing of numbers, headers or targets. */
 #include "dataset_csv_reader.h"
 
 #include <errno.h>

@@ -1,5 +1,6 @@
 /* A content digest of a dataset, independent of file layout and host
- * byte order: values are hashed as little-endian 32-bit words. */
+ * byte order: values are hashed as little-endian 32-bit words. A pure
+ * function of the contents: no I/O. */
 #include <string.h>
 
 #include <nnlab/dataset.h>

@@ -1,3 +1,6 @@
+/* The error text of a read through zlib (dataset_gzip.h), without the
+ * path zlib puts in front, so that callers can name the file their own
+ * way. It only describes a failure; it never reads. */
 #include "dataset_gzip.h"
 
 #include <errno.h>

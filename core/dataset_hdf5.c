@@ -1,5 +1,7 @@
 /* Loading nnlab dataset files (layout in docs/formats.md). Every check
- * names the file and the HDF5 object at fault. */
+ * names the file and the HDF5 object at fault, and sizes are checked
+ * against the file before anything is allocated for them. Read-only:
+ * saving is dataset_hdf5_save.c's. */
 #include <math.h>
 #include <string.h>
 

@@ -1,6 +1,7 @@
 /* Importing MNIST-style IDX files: a big-endian header (magic number, then
  * one 32-bit size per dimension) followed by unsigned bytes. Read through
- * zlib, so .gz and plain files both work. */
+ * zlib, so .gz and plain files both work. The header's sizes are checked
+ * against nnlab's limit before anything is allocated for them. */
 #include <errno.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
-/* Per-column statistics and class counts, for `nnlab data info`. */
+/* Per-column statistics and class counts, for `nnlab data info`. Read-only
+ * over the dataset, in double with two passes for a stable variance. */
 #include <math.h>
 
 #include <nnlab/dataset.h>

@@ -1,6 +1,7 @@
-/* This file implements the engine's warnings: one handler per process,
- * set by the program before it loads anything; the default prints each
- * warning on stderr the way the nnlab command prints its own. */
+/* The engine's warnings: one handler per process, set by the program
+ * before it loads anything; the default prints each warning on stderr the
+ * way the nnlab command prints its own. Library code warns through
+ * engine_warn and never prints a warning itself. */
 #include "engine_warning.h"
 
 #include <stdio.h>

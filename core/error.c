@@ -1,3 +1,6 @@
+/* Small public tables of nnlab/common.h: the library version, the error
+ * quark, plugin kind names and status messages. Constant data only, no
+ * state. */
 #include "nnlab_config.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
-/* This file implements the names of file kinds in file_kind.h. */
+/* The names of file kinds in file_kind.h ("a FIFO", "a directory"), for
+ * messages that refuse a path. A lookup on st_mode only: no system call. */
 #include "file_kind.h"
 
 const char *file_kind_name(mode_t mode) {

@@ -1,7 +1,7 @@
-/* This file implements nnlab_file_verify: it visits every link of an
- * nnlab file in name order and checks each array it reaches against its
- * checksum (h5_checksum.h), reading the values in blocks. A damaged array
- * is recorded and the walk goes on, so one report lists them all. */
+/* nnlab_file_verify: it visits every link of an nnlab file in name order
+ * and checks each array it reaches against its checksum (h5_checksum.h),
+ * reading the values in blocks. A damaged array is recorded and the walk
+ * goes on, so one report lists them all. The file is opened read-only. */
 #include <string.h>
 
 #include <nnlab/file_verify.h>

@@ -1,3 +1,7 @@
+/* Passes over the flat parameter and gradient buffers every step
+ * (flat_vector.h): sum of squares and the finiteness check, AVX2 or
+ * scalar as simd.c chose. Both paths must give the same bits, so the sum
+ * is accumulated in one fixed order; nothing here allocates. */
 #include "flat_vector.h"
 
 #include <math.h>

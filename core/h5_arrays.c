@@ -1,3 +1,7 @@
+/* Whole-array HDF5 datasets and numeric scalars in nnlab's files
+ * (h5_arrays.h): every array is written with its checksum and read only
+ * after its type, shape and stored size are checked, so a damaged size
+ * cannot make a huge allocation. Strings are h5_attrs.c's. */
 #include "h5_arrays.h"
 
 #include <string.h>

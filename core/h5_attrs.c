@@ -1,3 +1,7 @@
+/* HDF5 string and integer attributes of nnlab's files (h5_attrs.h), and
+ * the switch for HDF5's own error printing. Variable-length strings are
+ * read only after h5_heap_check.c has walked their heap, and long name
+ * lists are refused before anything is allocated for them. */
 #include "h5_attrs.h"
 
 #include <string.h>

@@ -1,5 +1,7 @@
-/* This file implements the array checksums of h5_checksum.h: computing
- * them, attaching them when writing and checking them when reading. */
+/* The array checksums of h5_checksum.h: computing them, attaching them
+ * when writing and checking them when reading. Values are read back as
+ * little-endian bytes of the stored type, so the host's byte order never
+ * changes a checksum. */
 #include "h5_checksum.h"
 
 #include <string.h>

@@ -1,3 +1,7 @@
+/* The global-heap check before libhdf5 1.10 reads variable-length strings
+ * (h5_heap_check.h): it reads the stored references and heap collections
+ * as bytes, never through libhdf5's heap code, which is what it guards. A
+ * file it cannot check is let through; a damaged one is refused. */
 #include "h5_heap_check.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/* HDF5 files built in memory and written to disk with write(2) in one
+ * piece (h5_memory_file.h), so that a full disk is an error and not a file
+ * handle HDF5 cannot close. Every file nnlab writes gets its format here
+ * (HDF5 1.8, no modification times); nothing else sets it. */
 #include "h5_memory_file.h"
 
 #include "atomic_file.h"

@@ -1,3 +1,6 @@
+/* Recomputing the superblock checksum of an HDF5 file image, which HDF5
+ * 1.10 leaves stale (h5_superblock.h), with HDF5's lookup3 hash. Pure
+ * functions over bytes: no HDF5 calls, no I/O. */
 #include "h5_superblock.h"
 
 #include <string.h>

@@ -1,3 +1,7 @@
+/* Hyperparameters against a plugin's table (nnlab/hparams.h): defaults,
+ * parsing a value from text with range and choice checks, and formatting
+ * it back so that it parses to the same bits. Errors suggest the nearest
+ * key. It knows no particular plugin and never calls one. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,8 @@
-/* This file implements nnlab_check_input_file (nnlab/files.h): every file
- * nnlab reads (datasets, CSV and IDX files, model files and checkpoints,
- * configs, compare specs) is checked here before it is opened, because
- * opening a FIFO blocks until a writer appears, possibly forever. */
+/* nnlab_check_input_file (nnlab/files.h): every file nnlab reads
+ * (datasets, CSV and IDX files, model files and checkpoints, configs,
+ * compare specs) is checked here before it is opened, because opening a
+ * FIFO blocks until a writer appears, possibly forever. It opens nothing
+ * itself: stat(2) only. */
 #include <errno.h>
 
 #include <glib/gstdio.h>

@@ -1,3 +1,7 @@
+/* INI text into a GKeyFile with --set SECTION.KEY=VALUE overrides applied
+ * (key_file_overrides.h), refusing the duplicate keys and sections
+ * GKeyFile would silently merge. It knows no section or key of a run
+ * config or compare spec: those are checked by their readers. */
 #include "key_file_overrides.h"
 
 #include <string.h>

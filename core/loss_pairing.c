@@ -1,7 +1,7 @@
-/* This file implements the checks of loss_pairing.h: a table of which
- * activation outputs each loss input takes, and messages that name both
- * config keys and suggest plugins found in the registry by their
- * properties. */
+/* The checks of loss_pairing.h: a table of which activation outputs each
+ * loss input takes, and messages that name both config keys and suggest
+ * plugins found in the registry by their properties. Judged from declared
+ * properties only: no plugin function is called. */
 #include "loss_pairing.h"
 
 #include <string.h>

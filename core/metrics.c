@@ -1,3 +1,6 @@
+/* Metrics of a pass over data: the predicted class of an output row, and
+ * the accumulator behind loss, accuracy, rmse, mae and r2. It only adds up
+ * outputs it is handed; it runs no model. */
 #include <math.h>
 #include <string.h>
 

@@ -1,3 +1,8 @@
+/* Dense networks (nnlab/model.h): one flat parameter buffer and one for
+ * gradients, initialization, standardization, and the forward and backward
+ * passes on gemm.c with activations called through plugin_call.h. The
+ * workspaces grow only when a batch is larger than any before; the model
+ * knows no loss, optimizer or training loop. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,6 @@
+/* The table of history columns (model_file_history.h): one HDF5 array per
+ * field of nnlab_epoch_record. The only list of them, shared by the saver
+ * and the loader so that they cannot disagree; data only. */
 #include "model_file_history.h"
 
 #include <glib.h>

@@ -1,3 +1,8 @@
+/* Loading model files and checkpoints (layout in docs/formats.md): header,
+ * layers, standardization, split, history and training state, each checked
+ * and named in errors. Plugins are resolved in the registry given; a
+ * different installed version is a warning returned to the caller, never
+ * printed here. It never writes the file. */
 #include <string.h>
 
 #include <nnlab/files.h>

@@ -1,3 +1,7 @@
+/* Saving model files and checkpoints (layout in docs/formats.md): the file
+ * is built in memory (h5_memory_file.c), every array with its checksum,
+ * then replaced atomically. It only writes what nnlab_model_file_load
+ * reads back. */
 #include <string.h>
 
 #include <nnlab/model_file.h>

@@ -1,3 +1,7 @@
+/* Looking inside a network (nnlab/model_stats.h): value statistics per
+ * layer, dead and saturated units over a dataset, hints worth a line, and
+ * the best epoch of a history. Read-only: it never changes the model's
+ * parameters. */
 #include <math.h>
 #include <string.h>
 

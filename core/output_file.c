@@ -1,5 +1,6 @@
-/* This file implements the output checks of nnlab/files.h: which paths an
- * output may replace, and output directories. */
+/* The output checks of nnlab/files.h: which paths an output may replace
+ * (a new path or a regular file, through symbolic links), and output
+ * directories. It decides and creates directories; it writes no file. */
 #include "output_file.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/* The perceptron learning rule (Rosenblatt) on a one-layer, one-output
+ * model with a 0/1 activation: weights move by lr * error * x on each
+ * mistake until an epoch has none. It uses the model's own forward pass
+ * and no gradient, loss or optimizer plugin. */
 #include <string.h>
 
 #include <nnlab/train.h>

@@ -1,3 +1,7 @@
+/* nnlab plugins check: the battery of plugin_check_battery.h run in this
+ * process (for the scanner's --check), or in the scanner as a child
+ * process, its lines parsed into a report. The isolated check never loads
+ * the plugin into the calling process. */
 #include <string.h>
 
 #include <nnlab/component.h>

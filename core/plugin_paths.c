@@ -1,3 +1,6 @@
+/* Where the built-in plugins and the plugin scanner are: beside this copy
+ * of libnnlab.so, or in the build tree when the library runs from there.
+ * Paths only; it looks nothing up on disk beyond resolving the library. */
 #include "nnlab_config.h"
 
 #include <dlfcn.h>

@@ -1,3 +1,7 @@
+/* Probing plugin files in nnlab-plugin-scanner before loading them
+ * (plugin_scan.h), with a cache keyed by path, size and mtime. A file the
+ * scanner dies or hangs on is marked broken; this process never dlopens a
+ * file here. */
 #include "plugin_scan.h"
 
 #include <string.h>

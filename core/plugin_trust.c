@@ -1,3 +1,6 @@
+/* Whether nnlab will load code from a plugin path (plugin_trust.h): refused
+ * when another user could change it. Only stat(2); the one way around it
+ * is NNLAB_ALLOW_INSECURE_PLUGINS=1 (SECURITY.md). */
 #include "plugin_trust.h"
 
 #include <errno.h>

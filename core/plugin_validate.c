@@ -1,3 +1,7 @@
+/* Checks on a plugin before the registry accepts it (plugin_validate.h):
+ * the ELF header before dlopen, then the ABI, then the descriptor (names,
+ * version, hyperparameter table, functions, properties). Errors name the
+ * field at fault; it never calls a plugin function. */
 #include "plugin_validate.h"
 
 #include <elf.h>

@@ -1,3 +1,8 @@
+/* The plugin registry: scans the search path in order, probes files in the
+ * scanner, then for each one the trust, ELF, ABI and descriptor checks
+ * before it is accepted; the first plugin of a kind and name shadows later
+ * ones. A plugin that fails is recorded as broken and skipped, never fatal;
+ * the registry never calls a plugin's functions. */
 #include <dlfcn.h>
 #include <stddef.h>
 #include <string.h>

@@ -1,3 +1,7 @@
+/* The random generator (nnlab/rng.h): xoshiro256** seeded through
+ * splitmix64, with uniform, normal, bounded integers and shuffles on it.
+ * All state is in the nnlab_rng the caller holds: no global generator, so
+ * a seed gives the same run on every host. */
 #include <math.h>
 
 #include <nnlab/rng.h>

@@ -1,3 +1,8 @@
+/* A run: config, data, split, model and trainer put together, for a new
+ * training or a resumed checkpoint (which must agree with the config and
+ * the data's digest). It trains through nnlab_trainer_fit or the
+ * perceptron rule and writes no file: nnlab_run_describe gives the caller
+ * what to save. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,6 @@
-/* The per-thread signal stacks of signal_stack.h. */
+/* The per-thread signal stacks of signal_stack.h, so the crash handler can
+ * run on a stack overflow. One stack per thread, made once and kept for the
+ * thread's life; it installs no handler itself. */
 #include "signal_stack.h"
 
 #include <signal.h>

@@ -1,3 +1,6 @@
+/* Which instruction set the compute kernels use (simd.h): AVX2 + FMA when
+ * the CPU has both, unless NNLAB_SIMD=scalar; chosen once. It holds no
+ * kernels, only the choice. */
 #include "simd.h"
 
 #include <stdatomic.h>

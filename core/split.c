@@ -1,3 +1,7 @@
+/* Train, validation and test splits of a dataset (stratified by class when
+ * asked), dealt by a generator seeded from the config so that a seed always
+ * gives the same split, and the standardization fitted on the rows it is
+ * given. It never changes the dataset. */
 #include <math.h>
 #include <string.h>
 

@@ -1,3 +1,6 @@
+/* Running a helper program (subprocess.h), reading its stdout line by line
+ * and killing it at a time limit. It knows nothing of plugins; it reports
+ * how the child ended and leaves the judgement to the caller. */
 #include "subprocess.h"
 
 #include <errno.h>

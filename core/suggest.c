@@ -1,3 +1,5 @@
+/* "Did you mean" for misspelt names (suggest.h): the nearest candidate by
+ * edit distance, only when close enough to be a plausible typo. */
 #include "suggest.h"
 
 #include <string.h>

@@ -1,3 +1,7 @@
+/* The engine's persistent worker threads (thread_pool.h): a job is one
+ * 64-bit word claimed task by task with compare-and-swap. Each task owns a
+ * fixed part of the output, so results never depend on the thread count;
+ * a call while the pool is busy runs its tasks on the calling thread. */
 #include "thread_pool.h"
 
 #include "signal_stack.h"

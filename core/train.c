@@ -1,3 +1,8 @@
+/* The trainer: batches, loss, backward, optimizer steps in chunks, the
+ * divergence guard, schedules, early stopping and stop rules, and
+ * nnlab_evaluate. Buffers are made once per fit or evaluation, never in a
+ * step; a diverged step leaves the weights as they were before it. It writes
+ * no file: saving is the epoch hook's job. */
 #include <math.h>
 #include <string.h>
 

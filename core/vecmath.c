@@ -1,5 +1,6 @@
 /* nnlab_vec_*: the vector math exported to plugins (plugin.h), each call
- * going to the kernels of the instruction set simd.c chose. */
+ * going to the kernels of the instruction set simd.c chose. Dispatch only:
+ * the math is in vecmath_avx2.c and vecmath_scalar.c. */
 #include <nnlab/plugin.h>
 
 #include "simd.h"

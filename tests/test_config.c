@@ -1,4 +1,6 @@
-/* Run configs: what a user sees for mistakes in an INI file. */
+/* Run configs: what a user sees for mistakes in an INI file (the message
+ * names the line or --set key, and suggests the nearest name). Configs are
+ * parsed from text in memory; nothing is loaded, built or trained. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,6 @@
-/* Datasets in memory: allocation, selection, digests and statistics. */
+/* Datasets in memory: allocation, selection, digests and statistics, on
+ * small datasets built by hand. No file is read or written; the file
+ * formats have their own tests. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,7 @@
-/* The registry: discovery, validation, shadowing and error reporting. */
+/* The registry: discovery, validation, shadowing and error reporting, with
+ * the deliberately broken plugins of tests/plugins/. The plugin files it
+ * makes unsafe (writable by others) are copies in fresh temporary
+ * directories, removed afterwards; no shipped file is touched. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

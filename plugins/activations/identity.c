@@ -1,4 +1,5 @@
-/* identity: y = x. The activation of a linear output layer. */
+/* identity: y = x. The activation of a linear output layer. Like every
+ * plugin it sees only <nnlab/plugin.h>, and it may run in place (x == y). */
 #include <nnlab/plugin.h>
 
 /* x, y: rows x cols. */

@@ -1,4 +1,5 @@
-/* relu: y = max(0, x). */
+/* relu: y = max(0, x). Like every plugin it sees only <nnlab/plugin.h>;
+ * NNLAB_VECTORIZE builds an AVX2 clone that must give the baseline's bits. */
 #include <nnlab/plugin.h>
 
 /* x, y: rows x cols. */

@@ -1,4 +1,6 @@
-/* tanh: the hyperbolic tangent, by the host's vector math. */
+/* tanh: the hyperbolic tangent, by the host's vector math. Like every
+ * plugin it sees only <nnlab/plugin.h>, and it allocates nothing: chunks
+ * go through a buffer on the stack. */
 #include <math.h>
 
 #include <nnlab/plugin.h>
