@@ -720,7 +720,9 @@ static size_t curve_metrics(const nnlab_compare *c,
 
 /* Removes the plots an earlier compare into dir may have left, so that
  * none of them (a train_accuracy.png from another spec, an svg beside the
- * new png) passes for this compare's. Only names compare writes. */
+ * new png) passes for this compare's. Only regular files with the names
+ * compare writes: a FIFO or device there is not ours to remove (writing
+ * the plot then fails with a warning naming it). */
 static void remove_earlier_plots(const char *dir) {
   GPtrArray *names = g_ptr_array_new();
   for (int m = 0; m < NNLAB_COMPARE_N_CURVES; m++)
@@ -733,7 +735,8 @@ static void remove_earlier_plots(const char *dir) {
          *format; format++) {
       g_autofree char *path = g_strdup_printf(
           "%s/%s.%s", dir, (const char *)names->pdata[i], *format);
-      g_unlink(path);
+      GStatBuf st;
+      if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode)) g_unlink(path);
     }
   g_ptr_array_unref(names);
 }
