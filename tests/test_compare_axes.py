@@ -109,6 +109,20 @@ check("the example runs with --json", result.returncode == 0, result.stderr)
 summary = json.loads(result.stdout) if result.returncode == 0 else {"rows": []}
 check("--json says the x axis", summary.get("x_axis") == "samples",
       str(summary.get("x_axis")))
+# docs/compare.md quotes this run's figures: they must stay what it prints.
+rows = {row["candidate"]: row for row in summary["rows"]}
+with open(os.path.join(root, "docs", "compare.md")) as f:
+    docs = f.read()
+if rows:
+    sgd, mini, batch = (rows[n] for n in ("stochastic GD", "mini-batch GD", "batch GD"))
+    quoted = ["to 115;", f"reach {mini['val_loss']['mean']:.1f};",
+              f"{sgd['val_loss']['mean']:.1f} ± {sgd['val_loss']['std']:.1f}",
+              f"after {mini['median_steps_to_target']:.0f} steps",
+              f"first epoch's {sgd['median_steps_to_target']:.0f} steps"]
+    check("docs/compare.md quotes the example's figures as it prints them",
+          round(batch["val_loss"]["mean"]) == 115
+          and all(q in " ".join(docs.split()) for q in quoted),
+          f"{[q for q in quoted if q not in ' '.join(docs.split())]}")
 with open(os.path.join(out, "summary.csv")) as f:
     table = {line["candidate"]: line for line in csv.DictReader(f)}
 medians = {}
