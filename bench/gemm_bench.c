@@ -18,10 +18,10 @@
 
 #include <glib.h>
 
-#include "alloc.h"
-#include "gemm.h"
-#include "simd.h"
-#include "thread_pool.h"
+#include "base/alloc.h"
+#include "compute/gemm.h"
+#include "compute/simd.h"
+#include "compute/thread_pool.h"
 
 typedef void (*gemm_fn)(size_t, size_t, size_t, const float *, const float *,
                         float, float *);
@@ -82,7 +82,7 @@ int main(int argc, char **argv) {
   int reps = 7;
   double seconds = 0.05; /* per timed sample */
   static const char *const op_names[] = {"nn", "tn", "nt"};
-  static const gemm_fn ops[] = {nnlab_gemm_nn, nnlab_gemm_tn, nnlab_gemm_nt};
+  static const gemm_fn ops[] = {gemm_nn, gemm_tn, gemm_nt};
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
       reps = atoi(argv[++i]);
@@ -107,13 +107,13 @@ int main(int argc, char **argv) {
       fprintf(stderr, "gemm_bench: bad op '%s' or --reps\n", op_name);
       return 2;
     }
-    float *a = nnlab_alloc_floats(m * k, "A", NULL);
-    float *b = nnlab_alloc_floats(k * n, "B", NULL);
-    float *c = nnlab_alloc_floats(m * n, "C", NULL);
+    float *a = alloc_floats(m * k, "A", NULL);
+    float *b = alloc_floats(k * n, "B", NULL);
+    float *c = alloc_floats(m * n, "C", NULL);
     if (!a || !b || !c) return 1;
     for (size_t j = 0; j < m * k; j++) a[j] = (float)(j % 17) * 0.01f - 0.08f;
     for (size_t j = 0; j < k * n; j++) b[j] = (float)(j % 13) * 0.01f - 0.06f;
-    nnlab_pool_set_threads(threads);
+    pool_set_threads(threads);
 #ifdef HAVE_OPENBLAS
     openblas_set_num_threads((int)threads);
 #endif
@@ -135,16 +135,16 @@ int main(int argc, char **argv) {
     printf(
         "{\"op\": \"%s\", \"m\": %zu, \"n\": %zu, \"k\": %zu, "
         "\"threads\": %zu, \"simd\": \"%s\", \"nnlab_gflops\": %.2f, ",
-        op_name, m, n, k, threads, nnlab_simd_name(nnlab_simd_active()),
+        op_name, m, n, k, threads, simd_name(simd_active()),
         median(ours, reps));
     if (isnan(their_median))
       printf("\"openblas_gflops\": null}\n");
     else
       printf("\"openblas_gflops\": %.2f}\n", their_median);
     fflush(stdout);
-    nnlab_free(a);
-    nnlab_free(b);
-    nnlab_free(c);
+    alloc_free(a);
+    alloc_free(b);
+    alloc_free(c);
   }
   return 0;
 }

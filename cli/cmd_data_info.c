@@ -1,6 +1,6 @@
 /* nnlab data info: a dataset file's shape, classes, digest and column
  * statistics, as text or JSON. Read-only: it never writes the file, and
- * the statistics come from core/dataset_stats.c. */
+ * the statistics come from core/data/dataset_stats.c. */
 #include <stdio.h>
 
 #include "cmd_data.h"

@@ -1,7 +1,7 @@
 /* nnlab compare's results on the terminal: the ranked table, and the same
  * as one --json object on stdout. Presentation only: it reads a finished
- * nnlab_compare, computes no statistics (core/compare_stats.c does) and
- * writes no files (core/compare_save.c does). */
+ * nnlab_compare, computes no statistics (core/compare/compare_stats.c does) and
+ * writes no files (core/compare/compare_save.c does). */
 #include "compare_output.h"
 
 #include <math.h>

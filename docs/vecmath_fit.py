@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the polynomials of core/vecmath_coefficients.h (see docs/vecmath.md).
+"""Fits the polynomials of core/compute/vecmath_coefficients.h (see docs/vecmath.md).
 
 Each polynomial is a weighted least-squares fit on Chebyshev nodes (close to
 minimax) computed by mpmath at 50 digits. The coefficients are then rounded
@@ -9,8 +9,8 @@ highest degree first (the order Horner's rule uses), with the maximum error
 of the rounded polynomial over a dense grid.
 
 Run with:
-  python3 docs/vecmath_fit.py > core/vecmath_coefficients.h
-  clang-format -i core/vecmath_coefficients.h
+  python3 docs/vecmath_fit.py > core/compute/vecmath_coefficients.h
+  clang-format -i core/compute/vecmath_coefficients.h
 """
 import struct
 

@@ -20,11 +20,11 @@
 
 #include <nnlab/nnlab.h>
 
-#include "flat_vector.h"
-#include "gemm.h"
-#include "simd.h"
+#include "compute/flat_vector.h"
+#include "compute/gemm.h"
+#include "compute/simd.h"
 #include "support/plugins.h"
-#include "thread_pool.h"
+#include "compute/thread_pool.h"
 
 typedef enum product { NN, TN, NT } product;
 static const char *const product_names[] = {"nn", "tn", "nt"};
@@ -63,13 +63,13 @@ static void run(product op, shape s, const float *a, const float *b, float beta,
                 float *c) {
   switch (op) {
     case NN:
-      nnlab_gemm_nn(s.m, s.n, s.k, a, b, beta, c);
+      gemm_nn(s.m, s.n, s.k, a, b, beta, c);
       break;
     case TN:
-      nnlab_gemm_tn(s.m, s.n, s.k, a, b, beta, c);
+      gemm_tn(s.m, s.n, s.k, a, b, beta, c);
       break;
     case NT:
-      nnlab_gemm_nt(s.m, s.n, s.k, a, b, beta, c);
+      gemm_nt(s.m, s.n, s.k, a, b, beta, c);
       break;
   }
 }
@@ -120,15 +120,15 @@ static const char *describe(const problem *p) {
   static char text[96];
   snprintf(text, sizeof text, "%s %zu x %zu x %zu beta %g, %s path",
            product_names[p->op], p->s.m, p->s.n, p->s.k, (double)p->beta,
-           nnlab_simd_name(nnlab_simd_active()));
+           simd_name(simd_active()));
   return text;
 }
 
 /* The paths to test: the portable one, and AVX2 where the CPU has it. */
-static size_t available_paths(nnlab_simd paths[2]) {
+static size_t available_paths(simd_isa paths[2]) {
   size_t n = 0;
   paths[n++] = NNLAB_SIMD_SCALAR;
-  if (nnlab_simd_force(NNLAB_SIMD_AVX2) == NNLAB_SIMD_AVX2)
+  if (simd_force(NNLAB_SIMD_AVX2) == NNLAB_SIMD_AVX2)
     paths[n++] = NNLAB_SIMD_AVX2;
   return n;
 }
@@ -154,10 +154,10 @@ static float unfused(float x, float y, float z) {
  *   portably, however the product was tiled, packed or blocked. */
 static void test_products_match_references(void **state) {
   (void)state;
-  nnlab_simd paths[2];
+  simd_isa paths[2];
   size_t n_paths = available_paths(paths);
   for (size_t path = 0; path < n_paths; path++) {
-    nnlab_simd_force(paths[path]);
+    simd_force(paths[path]);
     float (*step)(float, float, float) =
         paths[path] == NNLAB_SIMD_AVX2 ? fused : unfused;
     for (size_t sh = 0; sh < G_N_ELEMENTS(shapes); sh++) {
@@ -191,24 +191,24 @@ static void test_products_match_references(void **state) {
       }
     }
   }
-  nnlab_simd_force(NNLAB_SIMD_AVX2);
+  simd_force(NNLAB_SIMD_AVX2);
 }
 
 /* The two paths agree within twice the reference tolerance, on the
  * benchmark's training shapes too. */
 static void test_paths_agree(void **state) {
   (void)state;
-  nnlab_simd paths[2];
+  simd_isa paths[2];
   if (available_paths(paths) < 2) skip();
   const shape large[] = {{64, 256, 784}, {256, 128, 64}, {64, 784, 256}};
   for (size_t sh = 0; sh < G_N_ELEMENTS(large); sh++) {
     for (int op = NN; op <= NT; op++) {
       problem p = problem_new(op, large[sh], 1.0f, 3 + sh);
-      nnlab_simd_force(NNLAB_SIMD_SCALAR);
+      simd_force(NNLAB_SIMD_SCALAR);
       problem_run(&p);
       size_t cells = p.s.m * p.s.n;
       float *scalar = g_memdup2(p.c, cells * sizeof(float));
-      nnlab_simd_force(NNLAB_SIMD_AVX2);
+      simd_force(NNLAB_SIMD_AVX2);
       problem_run(&p);
       for (size_t i = 0; i < cells; i++) {
         /* |a|, |b| < 1: sum |a b| + |c| <= k + 1. */
@@ -231,19 +231,19 @@ static void test_thread_count_does_not_change_bits(void **state) {
   /* Over the split threshold (2^21): columns split in place, columns split
    * with B packed in strips, rows split with packing. */
   const shape large[] = {{128, 160, 120}, {60, 530, 70}, {300, 30, 300}};
-  nnlab_simd paths[2];
+  simd_isa paths[2];
   size_t n_paths = available_paths(paths);
   for (size_t path = 0; path < n_paths; path++) {
-    nnlab_simd_force(paths[path]);
+    simd_force(paths[path]);
     for (size_t sh = 0; sh < G_N_ELEMENTS(large); sh++) {
       for (int op = NN; op <= NT; op++) {
         problem p = problem_new(op, large[sh], (float)(sh % 2), 5 + sh);
         size_t cells = p.s.m * p.s.n;
-        nnlab_pool_set_threads(1);
+        pool_set_threads(1);
         problem_run(&p);
         float *one = g_memdup2(p.c, cells * sizeof(float));
         for (size_t threads = 2; threads <= 3; threads++) {
-          nnlab_pool_set_threads(threads);
+          pool_set_threads(threads);
           problem_run(&p);
           if (memcmp(one, p.c, cells * sizeof(float)) != 0)
             fail_msg("%s: %zu threads differ from one", describe(&p), threads);
@@ -253,8 +253,8 @@ static void test_thread_count_does_not_change_bits(void **state) {
       }
     }
   }
-  nnlab_pool_set_threads(0);
-  nnlab_simd_force(NNLAB_SIMD_AVX2);
+  pool_set_threads(0);
+  simd_force(NNLAB_SIMD_AVX2);
 }
 
 /* ---- Thread pool and flat-vector passes ------------------------------------
@@ -275,7 +275,7 @@ static void count_task(void *context, size_t task) {
   /* A nested call runs on the calling thread. */
   if (task == 0) {
     count_context inner = {{0}};
-    nnlab_parallel_for(3, count_inner_task, &inner);
+    pool_parallel_for(3, count_inner_task, &inner);
     for (size_t i = 0; i < 3; i++) assert_int_equal(inner.runs[i], 1);
   }
 }
@@ -283,23 +283,23 @@ static void count_task(void *context, size_t task) {
 static void test_pool_runs_every_task_once(void **state) {
   (void)state;
   for (size_t threads = 1; threads <= 4; threads++) {
-    nnlab_pool_set_threads(threads);
+    pool_set_threads(threads);
     for (size_t n_tasks = 0; n_tasks <= 64; n_tasks += 7) {
       for (int repeat = 0; repeat < 20; repeat++) {
         count_context counts = {{0}};
-        nnlab_parallel_for(n_tasks, count_task, &counts);
+        pool_parallel_for(n_tasks, count_task, &counts);
         for (size_t i = 0; i < 64; i++)
           assert_int_equal(counts.runs[i], i < n_tasks ? 1 : 0);
       }
     }
   }
-  nnlab_pool_set_threads(0);
-  assert_true(nnlab_pool_threads() >= 1);
+  pool_set_threads(0);
+  assert_true(pool_threads() >= 1);
 }
 
 static void test_sum_of_squares_is_the_same_on_both_paths(void **state) {
   (void)state;
-  nnlab_simd paths[2];
+  simd_isa paths[2];
   size_t n_paths = available_paths(paths);
   float v[1000];
   fill(v, G_N_ELEMENTS(v), 42);
@@ -308,41 +308,41 @@ static void test_sum_of_squares_is_the_same_on_both_paths(void **state) {
     for (size_t i = 0; i < n; i++) exact += (double)v[i] * v[i];
     double first = 0;
     for (size_t path = 0; path < n_paths; path++) {
-      nnlab_simd_force(paths[path]);
-      double sum = nnlab_sum_of_squares(v, n);
+      simd_force(paths[path]);
+      double sum = vector_sum_of_squares(v, n);
       assert_true(fabs(sum - exact) <= 1e-12 * (exact + 1));
       if (path == 0) first = sum;
       assert_memory_equal(&sum, &first, sizeof sum);
     }
   }
-  nnlab_simd_force(NNLAB_SIMD_AVX2);
+  simd_force(NNLAB_SIMD_AVX2);
 }
 
 static void test_all_finite_finds_every_position(void **state) {
   (void)state;
-  nnlab_simd paths[2];
+  simd_isa paths[2];
   size_t n_paths = available_paths(paths);
   float v[67];
   const float bad[] = {NAN, INFINITY, -INFINITY};
   for (size_t path = 0; path < n_paths; path++) {
-    nnlab_simd_force(paths[path]);
+    simd_force(paths[path]);
     fill(v, G_N_ELEMENTS(v), 1);
     v[3] = FLT_MAX;
     v[5] = -FLT_MAX;
     v[7] = 1e-45f; /* the smallest subnormal */
     for (size_t n = 0; n <= G_N_ELEMENTS(v); n++)
-      assert_true(nnlab_all_finite(v, n));
+      assert_true(vector_all_finite(v, n));
     for (size_t at = 0; at < G_N_ELEMENTS(v); at++) {
       for (size_t b = 0; b < G_N_ELEMENTS(bad); b++) {
         float saved = v[at];
         v[at] = bad[b];
-        assert_false(nnlab_all_finite(v, G_N_ELEMENTS(v)));
-        assert_true(nnlab_all_finite(v, at));
+        assert_false(vector_all_finite(v, G_N_ELEMENTS(v)));
+        assert_true(vector_all_finite(v, at));
         v[at] = saved;
       }
     }
   }
-  nnlab_simd_force(NNLAB_SIMD_AVX2);
+  simd_force(NNLAB_SIMD_AVX2);
 }
 
 /* ---- Whole training runs in child processes --------------------------------

@@ -13,7 +13,7 @@
 
 #include <nnlab/nnlab.h>
 
-#include "schedule.h"
+#include "train/schedule.h"
 #include "support/plugins.h"
 
 #define STEPS 100

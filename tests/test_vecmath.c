@@ -18,8 +18,8 @@
 
 #include <nnlab/plugin.h>
 
-#include "simd.h"
-#include "vecmath_internal.h"
+#include "compute/simd.h"
+#include "compute/vecmath_internal.h"
 
 /* ---- The functions and their documented bounds (plugin.h) ---------------- */
 
@@ -33,7 +33,7 @@ static double ref_softplus(double x) {
 
 typedef struct vm_function {
   const char *name;
-  size_t offset; /* of the kernel in nnlab_vm_kernels */
+  size_t offset; /* of the kernel in vm_kernels */
   double (*reference)(double x);
   void (*public_function)(const float *x, float *y, size_t n);
   double bound_avx2, bound_scalar; /* max error in ulp */
@@ -41,8 +41,8 @@ typedef struct vm_function {
 
 #define FUNCTION(name, reference, avx2, scalar)                           \
   {                                                                       \
-#name, offsetof(nnlab_vm_kernels, name), reference, nnlab_vec_##name, \
-        avx2, scalar                                                      \
+#name, offsetof(vm_kernels, name), reference, nnlab_vec_##name, avx2, \
+        scalar                                                            \
   }
 
 static const vm_function functions[] = {
@@ -60,31 +60,30 @@ static const vm_function functions[] = {
 
 typedef struct path {
   const char *name;
-  const nnlab_vm_kernels *kernels;
+  const vm_kernels *kernels;
 } path;
 
-static nnlab_vm_array_fn kernel(const nnlab_vm_kernels *kernels,
-                                const vm_function *f) {
-  nnlab_vm_array_fn fn;
+static vm_array_fn kernel(const vm_kernels *kernels, const vm_function *f) {
+  vm_array_fn fn;
   memcpy(&fn, (const char *)kernels + f->offset, sizeof fn);
   return fn;
 }
 
 static bool have_avx2(void) {
-  nnlab_simd previous = nnlab_simd_active();
-  bool available = nnlab_simd_force(NNLAB_SIMD_AVX2) == NNLAB_SIMD_AVX2;
-  nnlab_simd_force(previous);
+  simd_isa previous = simd_active();
+  bool available = simd_force(NNLAB_SIMD_AVX2) == NNLAB_SIMD_AVX2;
+  simd_force(previous);
   return available;
 }
 
 /* The paths this CPU runs: the portable one, and AVX2 when it has it. */
 static size_t paths(path out[2], double bounds[2], const vm_function *f) {
   size_t n = 0;
-  out[n] = (path){"scalar", &nnlab_vm_scalar};
+  out[n] = (path){"scalar", &vm_scalar};
   bounds[n++] = f->bound_scalar;
 #if defined(__x86_64__)
   if (have_avx2()) {
-    out[n] = (path){"avx2", &nnlab_vm_avx2};
+    out[n] = (path){"avx2", &vm_avx2};
     bounds[n++] = f->bound_avx2;
   }
 #endif
@@ -117,7 +116,7 @@ typedef struct worst {
 } worst;
 
 /* Runs fn over x[0..n) and records the largest error. */
-static worst measure(nnlab_vm_array_fn fn, const float *x, const double *exact,
+static worst measure(vm_array_fn fn, const float *x, const double *exact,
                      float *y, size_t n) {
   worst w = {0, 0, 0, 0};
   fn(x, y, n);
@@ -393,7 +392,7 @@ static void test_in_place(void **state) {
     double bound[2];
     size_t n_paths = paths(p, bound, &functions[f]);
     for (size_t k = 0; k < n_paths; k++) {
-      nnlab_vm_array_fn fn = kernel(p[k].kernels, &functions[f]);
+      vm_array_fn fn = kernel(p[k].kernels, &functions[f]);
       fn(x, y, N);
       memcpy(buffer, x, sizeof buffer);
       fn(buffer, buffer, N);
@@ -415,7 +414,7 @@ static void test_lengths(void **state) {
     double bound[2];
     size_t n_paths = paths(p, bound, &functions[f]);
     for (size_t k = 0; k < n_paths; k++) {
-      nnlab_vm_array_fn fn = kernel(p[k].kernels, &functions[f]);
+      vm_array_fn fn = kernel(p[k].kernels, &functions[f]);
       fn(x, expected, MAX + 1);
       for (size_t n = 0; n <= MAX; n++) {
         for (size_t i = 0; i < NNLAB_ARRAY_LENGTH(y); i++) y[i] = -7.0f;
@@ -439,26 +438,26 @@ static void test_dispatch(void **state) {
   enum { N = 21 };
   float x[N], y[N], expected[N];
   for (size_t i = 0; i < N; i++) x[i] = 0.7f * (float)i - 6.3f;
-  nnlab_simd previous = nnlab_simd_active();
-  nnlab_simd wanted[] = {NNLAB_SIMD_SCALAR, NNLAB_SIMD_AVX2};
+  simd_isa previous = simd_active();
+  simd_isa wanted[] = {NNLAB_SIMD_SCALAR, NNLAB_SIMD_AVX2};
   for (size_t w = 0; w < NNLAB_ARRAY_LENGTH(wanted); w++) {
-    nnlab_simd got = nnlab_simd_force(wanted[w]);
-    const nnlab_vm_kernels *kernels = &nnlab_vm_scalar;
+    simd_isa got = simd_force(wanted[w]);
+    const vm_kernels *kernels = &vm_scalar;
 #if defined(__x86_64__)
-    if (got == NNLAB_SIMD_AVX2) kernels = &nnlab_vm_avx2;
+    if (got == NNLAB_SIMD_AVX2) kernels = &vm_avx2;
 #endif
-    assert_ptr_equal(nnlab_vm_active(), kernels);
+    assert_ptr_equal(vm_active(), kernels);
     for (size_t f = 0; f < N_FUNCTIONS; f++) {
       functions[f].public_function(x, y, N);
       kernel(kernels, &functions[f])(x, expected, N);
       assert_memory_equal(y, expected, sizeof y);
     }
   }
-  nnlab_simd_force(previous);
+  simd_force(previous);
 }
 
 /* The checker fails a kernel two ulp off. */
-static nnlab_vm_array_fn perturbed_target;
+static vm_array_fn perturbed_target;
 static void perturbed(const float *x, float *y, size_t n) {
   perturbed_target(x, y, n);
   for (size_t i = 0; i < n; i++)
@@ -468,13 +467,13 @@ static void perturbed(const float *x, float *y, size_t n) {
 static void test_checker_catches_errors(void **state) {
   (void)state;
   const vm_function *f = function_named("exp");
-  perturbed_target = nnlab_vm_scalar.exp;
+  perturbed_target = vm_scalar.exp;
   size_t n;
   float *x = dense_inputs(&n);
   double *exact = malloc(n * sizeof *exact);
   float *y = malloc(n * sizeof *y);
   for (size_t i = 0; i < n; i++) exact[i] = f->reference(x[i]);
-  worst good = measure(nnlab_vm_scalar.exp, x, exact, y, n);
+  worst good = measure(vm_scalar.exp, x, exact, y, n);
   worst bad = measure(perturbed, x, exact, y, n);
   assert_true(good.error <= f->bound_scalar);
   assert_true(bad.error > f->bound_scalar);
