@@ -9,6 +9,7 @@
 #include <nnlab/model_file.h>
 
 #include "io/h5_attrs.h"
+#include "io/h5_groups.h"
 #include "base/alloc.h"
 #include "io/h5_arrays.h"
 #include "io/h5_checksum.h"
@@ -25,11 +26,6 @@ typedef struct loader {
   GPtrArray *warnings;
   gboolean checksums; /* the file declares them (h5_checksum.h) */
 } loader;
-
-static void close_group(hid_t *group) {
-  if (*group >= 0) H5Gclose(*group);
-}
-#define AUTO_GROUP __attribute__((cleanup(close_group))) hid_t
 
 static gboolean invalid(const loader *ld, GError **error, const char *format,
                         ...) G_GNUC_PRINTF(3, 4);

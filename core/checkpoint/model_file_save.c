@@ -8,23 +8,11 @@
 
 #include "io/atomic_file.h"
 #include "io/h5_attrs.h"
+#include "io/h5_groups.h"
 #include "io/h5_arrays.h"
 #include "io/h5_checksum.h"
 #include "io/h5_memory_file.h"
 #include "checkpoint/model_file_history.h"
-
-/* Closes an HDF5 group when leaving scope. */
-static void close_group(hid_t *group) {
-  if (*group >= 0) H5Gclose(*group);
-}
-#define AUTO_GROUP __attribute__((cleanup(close_group))) hid_t
-
-static hid_t new_group(hid_t parent, const char *name, GError **error) {
-  hid_t group = H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (group < 0)
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot create /%s", name);
-  return group;
-}
 
 static gboolean write_plugin_attrs(hid_t object, const nnlab_component *c,
                                    GError **error) {
@@ -35,7 +23,7 @@ static gboolean write_plugin_attrs(hid_t object, const nnlab_component *c,
 }
 
 static gboolean write_layers(hid_t root, nnlab_model *model, GError **error) {
-  AUTO_GROUP layers = new_group(root, "layers", error);
+  AUTO_GROUP layers = h5_create_group(root, "layers", error);
   if (layers < 0) return FALSE;
   size_t fan_in = nnlab_model_n_inputs(model);
   if (!h5_write_uint64(layers, "count", nnlab_model_n_layers(model), error) ||
@@ -44,7 +32,7 @@ static gboolean write_layers(hid_t root, nnlab_model *model, GError **error) {
   for (size_t l = 0; l < nnlab_model_n_layers(model); l++) {
     char name[32];
     g_snprintf(name, sizeof name, "%zu", l + 1);
-    AUTO_GROUP layer = new_group(layers, name, error);
+    AUTO_GROUP layer = h5_create_group(layers, name, error);
     size_t units = nnlab_model_layer_units(model, l);
     hsize_t w_dims[2] = {fan_in, units}, b_dims[1] = {units};
     if (layer < 0 ||
@@ -65,7 +53,7 @@ static gboolean write_standardization(hid_t root, const nnlab_model *model,
                                       GError **error) {
   const float *mean = nnlab_model_standardization_mean(model);
   if (!mean) return TRUE;
-  AUTO_GROUP group = new_group(root, "standardization", error);
+  AUTO_GROUP group = h5_create_group(root, "standardization", error);
   hsize_t dims[1] = {nnlab_model_n_inputs(model)};
   return group >= 0 &&
          h5_write_array(group, "mean", H5T_NATIVE_FLOAT, 1, dims, mean,
@@ -77,7 +65,7 @@ static gboolean write_standardization(hid_t root, const nnlab_model *model,
 static gboolean write_split(hid_t root, const nnlab_model_file *f,
                             GError **error) {
   if (!f->data_path) return TRUE;
-  AUTO_GROUP group = new_group(root, "split", error);
+  AUTO_GROUP group = h5_create_group(root, "split", error);
   const nnlab_split *s = &f->split;
   hsize_t train[1] = {s->n_train}, val[1] = {s->n_val}, test[1] = {s->n_test};
   G_STATIC_ASSERT(sizeof(size_t) == sizeof(guint64));
@@ -103,7 +91,7 @@ static gboolean write_split(hid_t root, const nnlab_model_file *f,
 
 static gboolean write_history(hid_t root, const nnlab_model_file *f,
                               GError **error) {
-  AUTO_GROUP group = new_group(root, "history", error);
+  AUTO_GROUP group = h5_create_group(root, "history", error);
   if (group < 0) return FALSE;
   size_t n = f->n_epochs;
   hsize_t dims[1] = {n};
@@ -131,14 +119,14 @@ static gboolean write_history(hid_t root, const nnlab_model_file *f,
 static gboolean write_param_tree(hid_t parent, const char *name,
                                  nnlab_model *model, const float *flat,
                                  GError **error) {
-  AUTO_GROUP tree = new_group(parent, name, error);
+  AUTO_GROUP tree = h5_create_group(parent, name, error);
   if (tree < 0) return FALSE;
   const float *params = nnlab_model_params(model);
   size_t fan_in = nnlab_model_n_inputs(model);
   for (size_t l = 0; l < nnlab_model_n_layers(model); l++) {
     char layer_name[32];
     g_snprintf(layer_name, sizeof layer_name, "%zu", l + 1);
-    AUTO_GROUP layer = new_group(tree, layer_name, error);
+    AUTO_GROUP layer = h5_create_group(tree, layer_name, error);
     size_t units = nnlab_model_layer_units(model, l);
     hsize_t w_dims[2] = {fan_in, units}, b_dims[1] = {units};
     const float *w = flat + (nnlab_model_layer_weights(model, l) - params);
@@ -156,7 +144,7 @@ static gboolean write_param_tree(hid_t parent, const char *name,
 static gboolean write_optimizer(hid_t root, const nnlab_model_file *f,
                                 GError **error) {
   const nnlab_checkpoint *c = f->checkpoint;
-  AUTO_GROUP group = new_group(root, "optimizer", error);
+  AUTO_GROUP group = h5_create_group(root, "optimizer", error);
   if (group < 0 || !write_plugin_attrs(group, &c->optimizer, error))
     return FALSE;
   for (size_t i = 0; i < c->n_slots; i++)
@@ -170,7 +158,7 @@ static gboolean write_trainer(hid_t root, const nnlab_model_file *f,
                               GError **error) {
   const nnlab_checkpoint *c = f->checkpoint;
   const nnlab_trainer_state *s = &c->state;
-  AUTO_GROUP group = new_group(root, "trainer", error);
+  AUTO_GROUP group = h5_create_group(root, "trainer", error);
   hsize_t rng_dims[1] = {4};
   return group >= 0 && h5_write_uint64(group, "step", s->step, error) &&
          h5_write_uint64(group, "epochs_done", s->epochs_done, error) &&
@@ -217,7 +205,7 @@ static gboolean write_root(hid_t root, const nnlab_model_file *f,
       (!f->config_path ||
        h5_attr_write_string(root, "config_path", f->config_path, error));
   if (!ok) return FALSE;
-  loss = new_group(root, "loss", error);
+  loss = h5_create_group(root, "loss", error);
   return loss >= 0 && write_plugin_attrs(loss, &f->loss, error);
 }
 

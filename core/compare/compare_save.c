@@ -8,6 +8,7 @@
 #include "compare/compare_internal.h"
 #include "io/h5_arrays.h"
 #include "io/h5_attrs.h"
+#include "io/h5_groups.h"
 #include "io/h5_memory_file.h"
 
 #define RESULTS_FORMAT "nnlab-compare"
@@ -27,18 +28,6 @@ static const char *status_name(nnlab_compare_status status) {
       break;
   }
   return "not run";
-}
-
-static void close_group(hid_t *group) {
-  if (*group >= 0) H5Gclose(*group);
-}
-#define AUTO_GROUP __attribute__((cleanup(close_group))) hid_t
-
-static hid_t new_group(hid_t parent, const char *name, GError **error) {
-  hid_t group = H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (group < 0)
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "cannot create %s", name);
-  return group;
 }
 
 /* Zero-padded so that names sort in order. */
@@ -97,12 +86,12 @@ static gboolean write_root(hid_t root, const nnlab_compare *c, GError **error) {
 
 static gboolean write_candidates(hid_t root, const nnlab_compare *c,
                                  GError **error) {
-  AUTO_GROUP group = new_group(root, "candidates", error);
+  AUTO_GROUP group = h5_create_group(root, "candidates", error);
   if (group < 0) return FALSE;
   for (size_t i = 0; i < c->n_candidates; i++) {
     const nnlab_compare_candidate *cand = &c->candidates[i];
     g_autofree char *name = member_name(i, c->n_candidates);
-    AUTO_GROUP g = new_group(group, name, error);
+    AUTO_GROUP g = h5_create_group(group, name, error);
     if (g < 0 || !h5_attr_write_string(g, "name", cand->name, error) ||
         !h5_attr_write_string(g, "settings", cand->settings, error) ||
         !h5_write_uint64(g, "best_lr", cand->best_lr, error) ||
@@ -149,7 +138,7 @@ static gboolean write_run_attrs(hid_t g, const nnlab_compare *c,
 static gboolean write_run(hid_t parent, const char *name,
                           const nnlab_compare *c, const nnlab_compare_run *run,
                           GError **error) {
-  AUTO_GROUP g = new_group(parent, name, error);
+  AUTO_GROUP g = h5_create_group(parent, name, error);
   if (g < 0 || !write_run_attrs(g, c, run, error)) return FALSE;
   size_t n = run->n_epochs;
   g_autofree guint64 *states = g_new0(guint64, MAX(n, 1));
@@ -177,7 +166,7 @@ static gboolean write_run(hid_t parent, const char *name,
 }
 
 static gboolean write_runs(hid_t root, const nnlab_compare *c, GError **error) {
-  AUTO_GROUP group = new_group(root, "runs", error);
+  AUTO_GROUP group = h5_create_group(root, "runs", error);
   if (group < 0) return FALSE;
   for (size_t i = 0; i < c->n_runs; i++) {
     g_autofree char *name = member_name(i, c->n_runs);
@@ -192,7 +181,7 @@ static gboolean write_runs(hid_t root, const nnlab_compare *c, GError **error) {
 /* The table, one value per row in table order for each column. */
 static gboolean write_summary(hid_t root, const nnlab_compare *c,
                               GError **error) {
-  AUTO_GROUP group = new_group(root, "summary", error);
+  AUTO_GROUP group = h5_create_group(root, "summary", error);
   if (group < 0) return FALSE;
   size_t n = c->n_rows;
   g_autofree const char **names = g_new0(const char *, n + 1);

@@ -226,18 +226,3 @@ gboolean h5_read_uint64(hid_t object, const char *name, const char *file,
                         const char *path, guint64 *value, GError **error) {
   return read_scalar(object, name, file, path, H5T_NATIVE_UINT64, value, error);
 }
-
-hid_t h5_open_group(hid_t parent, const char *name, const char *file,
-                    GError **error) {
-  htri_t exists = H5Lexists(parent, name, H5P_DEFAULT);
-  hid_t group = exists > 0 ? H5Gopen2(parent, name, H5P_DEFAULT) : -1;
-  if (group < 0) {
-    /* Name the group by its full path: "/layers/3", not "/3". */
-    char base[256] = "";
-    if (H5Iget_name(parent, base, sizeof base) < 0 || strcmp(base, "/") == 0)
-      base[0] = '\0';
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s/%s: %s", file,
-                base, name, exists > 0 ? "not a group" : "missing");
-  }
-  return group;
-}

@@ -56,8 +56,4 @@ gboolean h5_read_double(hid_t object, const char *name, const char *file,
 gboolean h5_read_uint64(hid_t object, const char *name, const char *file,
                         const char *path, guint64 *value, GError **error);
 
-/* Opens a group that must exist. */
-hid_t h5_open_group(hid_t parent, const char *name, const char *file,
-                    GError **error);
-
 #endif
