@@ -12,6 +12,7 @@
 #include "io/h5_arrays.h"
 #include "io/h5_attrs.h"
 #include "io/h5_checksum.h"
+#include "io/h5_storage.h"
 
 typedef struct loader {
   const char *path;

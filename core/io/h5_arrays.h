@@ -27,19 +27,6 @@ gboolean h5_check_array(hid_t parent, const char *name, const char *file,
                         const char *group_path, int rank, const hsize_t *dims,
                         GError **error);
 
-/* Deflate's best ratio: n stored bytes inflate to at most 1032 n. */
-#define H5_DEFLATE_MAX_RATIO 1032
-/* Datasets up to this size are not compared with their storage. */
-#define H5_UNCHECKED_BYTES ((guint64)16 << 20)
-
-/* FALSE with an error naming file and path if the dataset set claims
- * more data than the file can hold: over H5_UNCHECKED_BYTES, its values
- * must fit in its storage (no more than the file's size) inflated at the
- * best deflate ratio. For checking a size read from a file before
- * allocating that much. */
-gboolean h5_check_stored_size(hid_t set, const char *file, const char *path,
-                              GError **error);
-
 /* The length of a rank-1 dataset whose stored size is checked; errors if
  * absent or not rank 1. */
 gboolean h5_array_length(hid_t parent, const char *name, const char *file,

@@ -3,12 +3,12 @@
  * little-endian bytes of the stored type, so the host's byte order never
  * changes a checksum. */
 #include "io/h5_checksum.h"
+#include "io/h5_storage.h"
 
 #include <string.h>
 #include <zlib.h>
 
 #include <nnlab/common.h>
-#include "io/h5_arrays.h"
 #include "io/h5_attrs.h"
 
 /* Arrays are read this many bytes at a time by h5_checksum_of_stored. */

@@ -22,6 +22,10 @@ typedef struct nonfinite_origin {
   float grad; /* for an optimizer step: the weight's gradient */
 } nonfinite_origin;
 
+/* Records that the first non-finite value came from plugin (NULL: the
+ * engine's operation) in phase and layer. */
+void origin_record(nonfinite_origin *origin, const nnlab_plugin_info *plugin,
+                   plugin_phase phase, size_t layer, const char *operation);
 /* After a plugin call that wrote out[0..n): records the call at the first
  * non-finite value, with inputs[i] when inputs is given (elementwise
  * calls). Returns FALSE once something is recorded. */
@@ -34,9 +38,9 @@ gboolean origin_check_arithmetic(nonfinite_origin *origin,
                                  const char *operation, size_t layer,
                                  const float *out, size_t n);
 
-/* Replays a training step that diverged, from the weights it started from
- * (the divergence guard keeps them) on the same batch x of rows rows:
- * forward, loss and backward, with a finiteness check after each plugin
+/* Replays a training step that diverged (divergence_replay.c), from the weights
+ * it started from (the divergence guard keeps them) on the same batch x of rows
+ * rows: forward, loss and backward, with a finiteness check after each plugin
  * call and each matrix product. Fills origin if a non-finite value comes
  * up, else leaves it as it is (for an optimizer step, recorded when the
  * step ran). doutput is scratch for the loss gradient. */

@@ -15,7 +15,8 @@
 #include <string.h>
 
 #include <nnlab/component.h>
-#include <nnlab/nnlab.h>
+#include <nnlab/hparams.h>
+#include <nnlab/registry.h>
 
 #include "plugins/plugin_check_battery.h"
 
