@@ -102,11 +102,11 @@ print("""/* Polynomial coefficients of the vector math, highest degree first, as
 #ifndef NNLAB_VECMATH_COEFFICIENTS_H
 #define NNLAB_VECMATH_COEFFICIENTS_H
 """)
-emit("NNLAB_VM_EXP", "(e^r - 1 - r) / r^2", exp_part, [-0.7, 0.7], 6)
-emit("NNLAB_VM_LOG", "(log(1 + f) - f + f^2 / 2) / f^3", log_part,
+emit("VM_EXP", "(e^r - 1 - r) / r^2", exp_part, [-0.7, 0.7], 6)
+emit("VM_LOG", "(log(1 + f) - f + f^2 / 2) / f^3", log_part,
      [-0.2929, 0.4143], 8)
-emit("NNLAB_VM_TANH", "(tanh(x) - x) / x^3 in z = x^2", tanh_part, [0, 1], 7)
-emit("NNLAB_VM_ERF", "erf(x) / x - 1 in z = x^2", erf_part, [0, 0.7657], 7)
-emit("NNLAB_VM_ERFC", "erfc(a) e^(a^2) (1 + a / 2) in q = (a - 2) / (a + 2)",
+emit("VM_TANH", "(tanh(x) - x) / x^3 in z = x^2", tanh_part, [0, 1], 7)
+emit("VM_ERF", "erf(x) / x - 1 in z = x^2", erf_part, [0, 0.7657], 7)
+emit("VM_ERFC", "erfc(a) e^(a^2) (1 + a / 2) in q = (a - 2) / (a + 2)",
      erfc_part, [-1, 0.67], 11, relative=True)
 print("#endif")

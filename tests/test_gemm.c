@@ -127,9 +127,8 @@ static const char *describe(const problem *p) {
 /* The paths to test: the portable one, and AVX2 where the CPU has it. */
 static size_t available_paths(simd_isa paths[2]) {
   size_t n = 0;
-  paths[n++] = NNLAB_SIMD_SCALAR;
-  if (simd_force(NNLAB_SIMD_AVX2) == NNLAB_SIMD_AVX2)
-    paths[n++] = NNLAB_SIMD_AVX2;
+  paths[n++] = SIMD_SCALAR;
+  if (simd_force(SIMD_AVX2) == SIMD_AVX2) paths[n++] = SIMD_AVX2;
   return n;
 }
 
@@ -159,7 +158,7 @@ static void test_products_match_references(void **state) {
   for (size_t path = 0; path < n_paths; path++) {
     simd_force(paths[path]);
     float (*step)(float, float, float) =
-        paths[path] == NNLAB_SIMD_AVX2 ? fused : unfused;
+        paths[path] == SIMD_AVX2 ? fused : unfused;
     for (size_t sh = 0; sh < G_N_ELEMENTS(shapes); sh++) {
       for (int op = NN; op <= NT; op++) {
         for (int beta = 0; beta <= 1; beta++) {
@@ -191,7 +190,7 @@ static void test_products_match_references(void **state) {
       }
     }
   }
-  simd_force(NNLAB_SIMD_AVX2);
+  simd_force(SIMD_AVX2);
 }
 
 /* The two paths agree within twice the reference tolerance, on the
@@ -204,11 +203,11 @@ static void test_paths_agree(void **state) {
   for (size_t sh = 0; sh < G_N_ELEMENTS(large); sh++) {
     for (int op = NN; op <= NT; op++) {
       problem p = problem_new(op, large[sh], 1.0f, 3 + sh);
-      simd_force(NNLAB_SIMD_SCALAR);
+      simd_force(SIMD_SCALAR);
       problem_run(&p);
       size_t cells = p.s.m * p.s.n;
       float *scalar = g_memdup2(p.c, cells * sizeof(float));
-      simd_force(NNLAB_SIMD_AVX2);
+      simd_force(SIMD_AVX2);
       problem_run(&p);
       for (size_t i = 0; i < cells; i++) {
         /* |a|, |b| < 1: sum |a b| + |c| <= k + 1. */
@@ -254,7 +253,7 @@ static void test_thread_count_does_not_change_bits(void **state) {
     }
   }
   pool_set_threads(0);
-  simd_force(NNLAB_SIMD_AVX2);
+  simd_force(SIMD_AVX2);
 }
 
 /* ---- Thread pool and flat-vector passes ------------------------------------
@@ -315,7 +314,7 @@ static void test_sum_of_squares_is_the_same_on_both_paths(void **state) {
       assert_memory_equal(&sum, &first, sizeof sum);
     }
   }
-  simd_force(NNLAB_SIMD_AVX2);
+  simd_force(SIMD_AVX2);
 }
 
 static void test_all_finite_finds_every_position(void **state) {
@@ -342,7 +341,7 @@ static void test_all_finite_finds_every_position(void **state) {
       }
     }
   }
-  simd_force(NNLAB_SIMD_AVX2);
+  simd_force(SIMD_AVX2);
 }
 
 /* ---- Whole training runs in child processes --------------------------------

@@ -71,7 +71,7 @@ static vm_array_fn kernel(const vm_kernels *kernels, const vm_function *f) {
 
 static bool have_avx2(void) {
   simd_isa previous = simd_active();
-  bool available = simd_force(NNLAB_SIMD_AVX2) == NNLAB_SIMD_AVX2;
+  bool available = simd_force(SIMD_AVX2) == SIMD_AVX2;
   simd_force(previous);
   return available;
 }
@@ -439,12 +439,12 @@ static void test_dispatch(void **state) {
   float x[N], y[N], expected[N];
   for (size_t i = 0; i < N; i++) x[i] = 0.7f * (float)i - 6.3f;
   simd_isa previous = simd_active();
-  simd_isa wanted[] = {NNLAB_SIMD_SCALAR, NNLAB_SIMD_AVX2};
+  simd_isa wanted[] = {SIMD_SCALAR, SIMD_AVX2};
   for (size_t w = 0; w < NNLAB_ARRAY_LENGTH(wanted); w++) {
     simd_isa got = simd_force(wanted[w]);
     const vm_kernels *kernels = &vm_scalar;
 #if defined(__x86_64__)
-    if (got == NNLAB_SIMD_AVX2) kernels = &vm_avx2;
+    if (got == SIMD_AVX2) kernels = &vm_avx2;
 #endif
     assert_ptr_equal(vm_active(), kernels);
     for (size_t f = 0; f < N_FUNCTIONS; f++) {

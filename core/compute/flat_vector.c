@@ -83,14 +83,14 @@ AVX2_FN static bool all_finite_avx2(const float *v, size_t n) {
 
 double vector_sum_of_squares(const float *v, size_t n) {
 #if defined(__x86_64__)
-  if (simd_active() == NNLAB_SIMD_AVX2) return sum_of_squares_avx2(v, n);
+  if (simd_active() == SIMD_AVX2) return sum_of_squares_avx2(v, n);
 #endif
   return sum_of_squares_scalar(v, n);
 }
 
 bool vector_all_finite(const float *v, size_t n) {
 #if defined(__x86_64__)
-  if (simd_active() == NNLAB_SIMD_AVX2) return all_finite_avx2(v, n);
+  if (simd_active() == SIMD_AVX2) return all_finite_avx2(v, n);
 #endif
   return all_finite_scalar(v, n);
 }

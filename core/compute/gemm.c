@@ -194,7 +194,7 @@ static void run_task(void *context, size_t task) {
 
 static const gemm_kernel *active_kernel(void) {
 #if defined(__x86_64__)
-  if (simd_active() == NNLAB_SIMD_AVX2) return &gemm_avx2_kernel;
+  if (simd_active() == SIMD_AVX2) return &gemm_avx2_kernel;
 #endif
   return &gemm_scalar_kernel;
 }

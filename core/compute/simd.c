@@ -24,17 +24,17 @@ simd_isa simd_active(void) {
   int path = atomic_load_explicit(&chosen, memory_order_relaxed);
   if (path) return (simd_isa)(path - 1);
   const char *request = g_getenv("NNLAB_SIMD");
-  simd_isa simd = request && strcmp(request, "scalar") == 0 ? NNLAB_SIMD_SCALAR
-                                                            : NNLAB_SIMD_AVX2;
+  simd_isa simd =
+      request && strcmp(request, "scalar") == 0 ? SIMD_SCALAR : SIMD_AVX2;
   return simd_force(simd);
 }
 
 const char *simd_name(simd_isa simd) {
-  return simd == NNLAB_SIMD_AVX2 ? "avx2" : "scalar";
+  return simd == SIMD_AVX2 ? "avx2" : "scalar";
 }
 
 simd_isa simd_force(simd_isa simd) {
-  if (simd == NNLAB_SIMD_AVX2 && !cpu_has_avx2()) simd = NNLAB_SIMD_SCALAR;
+  if (simd == SIMD_AVX2 && !cpu_has_avx2()) simd = SIMD_SCALAR;
   atomic_store(&chosen, (int)simd + 1);
   return simd;
 }

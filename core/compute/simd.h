@@ -3,8 +3,8 @@
 #define NNLAB_SIMD_H
 
 typedef enum simd_isa {
-  NNLAB_SIMD_SCALAR, /* portable C */
-  NNLAB_SIMD_AVX2,   /* x86-64 AVX2 and FMA */
+  SIMD_SCALAR, /* portable C */
+  SIMD_AVX2,   /* x86-64 AVX2 and FMA */
 } simd_isa;
 
 /* Chosen once, at the first call: AVX2 when the CPU has AVX2 and FMA,

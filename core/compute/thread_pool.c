@@ -53,9 +53,9 @@ static size_t default_threads(void) {
   if (value && *value) {
     char *end = NULL;
     guint64 n = g_ascii_strtoull(value, &end, 10);
-    if (end && *end == '\0' && n > 0) return MIN(n, NNLAB_MAX_THREADS);
+    if (end && *end == '\0' && n > 0) return MIN(n, POOL_MAX_THREADS);
   }
-  return CLAMP(g_get_num_processors(), 1, NNLAB_MAX_THREADS);
+  return CLAMP(g_get_num_processors(), 1, POOL_MAX_THREADS);
 }
 
 size_t pool_threads(void) {
@@ -68,7 +68,7 @@ size_t pool_threads(void) {
 }
 
 void pool_set_threads(size_t threads) {
-  atomic_store(&configured_threads, MIN(threads, NNLAB_MAX_THREADS));
+  atomic_store(&configured_threads, MIN(threads, POOL_MAX_THREADS));
 }
 
 static inline uint64_t job_generation(uint64_t job) {

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 /* The most threads the pool runs, whatever NNLAB_THREADS says. */
-#define NNLAB_MAX_THREADS 64
+#define POOL_MAX_THREADS 64
 
 /* Threads that parallel work is split over: NNLAB_THREADS when it is a
  * positive integer, otherwise the CPUs this process may run on. Read once. */

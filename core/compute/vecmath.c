@@ -8,7 +8,7 @@
 
 const vm_kernels *vm_active(void) {
 #if defined(__x86_64__)
-  if (simd_active() == NNLAB_SIMD_AVX2) return &vm_avx2;
+  if (simd_active() == SIMD_AVX2) return &vm_avx2;
 #endif
   return &vm_scalar;
 }

@@ -43,7 +43,7 @@ AVX2_INLINE __m256 with_sign(__m256 x, __m256 s) {
 /* 2^k for k in [-126, 127]. */
 AVX2_INLINE __m256 pow2(__m256i k) {
   return _mm256_castsi256_ps(_mm256_slli_epi32(
-      _mm256_add_epi32(k, _mm256_set1_epi32(127)), NNLAB_VM_EXPONENT_SHIFT));
+      _mm256_add_epi32(k, _mm256_set1_epi32(127)), VM_EXPONENT_SHIFT));
 }
 
 /* p * 2^n for n in [-150, 128]. One multiply when every 2^n is a normal
@@ -59,22 +59,22 @@ AVX2_INLINE __m256 scale(__m256 p, __m256i n) {
                        pow2(_mm256_sub_epi32(n, half)));
 }
 
-/* em = e^r - 1 with x = n ln2 + r, for x in [NNLAB_VM_EXP_MIN,
- * NNLAB_VM_EXP_MAX] and fn = n, x / ln2 rounded to an integer (to nearest
+/* em = e^r - 1 with x = n ln2 + r, for x in [VM_EXP_MIN,
+ * VM_EXP_MAX] and fn = n, x / ln2 rounded to an integer (to nearest
  * for exp, toward zero for expm1). */
 AVX2_INLINE __m256 expm1_reduced(__m256 x, __m256 fn, __m256i *n) {
   *n = _mm256_cvtps_epi32(fn);
-  __m256 r_hi = _mm256_fnmadd_ps(fn, CONST(NNLAB_VM_LN2_HI), x);
-  __m256 r_lo = _mm256_mul_ps(fn, CONST(-NNLAB_VM_LN2_LO));
+  __m256 r_hi = _mm256_fnmadd_ps(fn, CONST(VM_LN2_HI), x);
+  __m256 r_lo = _mm256_mul_ps(fn, CONST(-VM_LN2_LO));
   __m256 r = _mm256_add_ps(r_hi, r_lo);
-  __m256 p = horner(r, vm_exp, NNLAB_VM_EXP_DEGREE);
+  __m256 p = horner(r, vm_exp, VM_EXP_DEGREE);
   return _mm256_add_ps(r_hi, _mm256_fmadd_ps(_mm256_mul_ps(r, r), p, r_lo));
 }
 
 /* x / ln2 rounded to an integer, to nearest or toward zero (a macro: the
  * rounding mode must be a constant). */
-#define OVER_LN2(x, rounding)                                \
-  _mm256_round_ps(_mm256_mul_ps((x), CONST(NNLAB_VM_LOG2E)), \
+#define OVER_LN2(x, rounding)                          \
+  _mm256_round_ps(_mm256_mul_ps((x), CONST(VM_LOG2E)), \
                   (rounding) | _MM_FROUND_NO_EXC)
 
 AVX2_INLINE __m256 clamp(__m256 x, float lo, float hi) {
@@ -83,7 +83,7 @@ AVX2_INLINE __m256 clamp(__m256 x, float lo, float hi) {
 
 /* e^x, except that NaN gives a number. */
 AVX2_INLINE __m256 exp_core(__m256 x) {
-  x = clamp(x, NNLAB_VM_EXP_MIN, NNLAB_VM_EXP_MAX);
+  x = clamp(x, VM_EXP_MIN, VM_EXP_MAX);
   __m256i n;
   __m256 em = expm1_reduced(x, OVER_LN2(x, _MM_FROUND_TO_NEAREST_INT), &n);
   return scale(_mm256_add_ps(CONST(1.0f), em), n);
@@ -92,7 +92,7 @@ AVX2_INLINE __m256 exp_core(__m256 x) {
 /* e^x = hi + *lo for x <= 0 (NaN gives a number): exp without the rounding
  * of 1 + em, for sigmoid and softplus. */
 AVX2_INLINE __m256 exp_split(__m256 x, __m256 *lo) {
-  x = clamp(x, NNLAB_VM_EXP_MIN, NNLAB_VM_EXP_MAX);
+  x = clamp(x, VM_EXP_MIN, VM_EXP_MAX);
   __m256i n;
   __m256 em = expm1_reduced(x, OVER_LN2(x, _MM_FROUND_TO_NEAREST_INT), &n);
   __m256 p = _mm256_add_ps(CONST(1.0f), em);
@@ -107,7 +107,7 @@ AVX2_INLINE __m256 exp8(__m256 x) {
 
 /* e^x - 1, except at NaN and -0. */
 AVX2_INLINE __m256 expm1_core(__m256 x) {
-  x = clamp(x, NNLAB_VM_EXPM1_MIN, NNLAB_VM_EXP_MAX);
+  x = clamp(x, VM_EXPM1_MIN, VM_EXP_MAX);
   __m256i n;
   __m256 em = expm1_reduced(x, OVER_LN2(x, _MM_FROUND_TO_ZERO), &n);
   __m256i n_low = _mm256_min_epi32(n, _mm256_set1_epi32(64));
@@ -126,11 +126,11 @@ AVX2_INLINE __m256 expm1_8(__m256 x) {
 AVX2_INLINE __m256 log_reduced(__m256i e, __m256 f, __m256 c) {
   __m256 fe = _mm256_cvtepi32_ps(e);
   __m256 f2 = _mm256_mul_ps(f, f);
-  __m256 q = horner(f, vm_log, NNLAB_VM_LOG_DEGREE);
+  __m256 q = horner(f, vm_log, VM_LOG_DEGREE);
   __m256 lo = _mm256_fmadd_ps(
-      fe, CONST(NNLAB_VM_LN2_LO),
+      fe, CONST(VM_LN2_LO),
       _mm256_fmsub_ps(_mm256_mul_ps(f, f2), q, _mm256_mul_ps(CONST(0.5f), f2)));
-  __m256 hi = _mm256_mul_ps(fe, CONST(NNLAB_VM_LN2_HI));
+  __m256 hi = _mm256_mul_ps(fe, CONST(VM_LN2_HI));
   __m256 sum = _mm256_add_ps(hi, f);
   __m256 err = _mm256_sub_ps(f, _mm256_sub_ps(sum, hi));
   return _mm256_add_ps(sum, _mm256_add_ps(lo, _mm256_add_ps(err, c)));
@@ -141,10 +141,9 @@ AVX2_INLINE __m256 log_reduced(__m256i e, __m256 f, __m256 c) {
 AVX2_INLINE __m256 split(__m256 x, __m256i *e) {
   __m256i bits = _mm256_castps_si256(x);
   *e = _mm256_srai_epi32(
-      _mm256_sub_epi32(bits, _mm256_set1_epi32((int)NNLAB_VM_SQRT_HALF_BITS)),
-      NNLAB_VM_EXPONENT_SHIFT);
-  __m256i m =
-      _mm256_sub_epi32(bits, _mm256_slli_epi32(*e, NNLAB_VM_EXPONENT_SHIFT));
+      _mm256_sub_epi32(bits, _mm256_set1_epi32((int)VM_SQRT_HALF_BITS)),
+      VM_EXPONENT_SHIFT);
+  __m256i m = _mm256_sub_epi32(bits, _mm256_slli_epi32(*e, VM_EXPONENT_SHIFT));
   return _mm256_sub_ps(_mm256_castsi256_ps(m), CONST(1.0f));
 }
 
@@ -188,15 +187,15 @@ AVX2_INLINE __m256 tanh8(__m256 x) {
   __m256 a = abs_ps(x);
   __m256 z = _mm256_mul_ps(x, x);
   __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(x, z),
-                                 horner(z, vm_tanh, NNLAB_VM_TANH_DEGREE), x);
+                                 horner(z, vm_tanh, VM_TANH_DEGREE), x);
   __m256 em = expm1_core(
-      _mm256_mul_ps(CONST(2.0f), _mm256_min_ps(a, CONST(NNLAB_VM_TANH_CLAMP))));
+      _mm256_mul_ps(CONST(2.0f), _mm256_min_ps(a, CONST(VM_TANH_CLAMP))));
   __m256 large = with_sign(
       _mm256_sub_ps(CONST(1.0f),
                     _mm256_div_ps(CONST(2.0f), _mm256_add_ps(em, CONST(2.0f)))),
       x);
-  __m256 y = blend(_mm256_cmp_ps(a, CONST(NNLAB_VM_TANH_POLY_MAX), _CMP_LT_OQ),
-                   small, large);
+  __m256 y = blend(_mm256_cmp_ps(a, CONST(VM_TANH_POLY_MAX), _CMP_LT_OQ), small,
+                   large);
   __m256 keep =
       _mm256_or_ps(is_nan(x), _mm256_cmp_ps(x, CONST(0.0f), _CMP_EQ_OQ));
   return blend(keep, x, y);
@@ -248,7 +247,7 @@ AVX2_INLINE __m128 erfc_assemble(__m256d h, __m256d t, __m256d lo, __m256d em,
 /* erfc(a) for a >= 0 (a NaN gives a number). t = 2 / (2 + a) and the
  * final product are computed in double, as in the portable path. */
 AVX2_INLINE __m256 erfc_positive(__m256 a) {
-  a = _mm256_min_ps(a, CONST(NNLAB_VM_ERFC_CLAMP));
+  a = _mm256_min_ps(a, CONST(VM_ERFC_CLAMP));
   __m256d two = _mm256_set1_pd(2.0);
   __m256d t0 = _mm256_div_pd(two, _mm256_add_pd(two, TO_DOUBLE(a, 0)));
   __m256d t1 = _mm256_div_pd(two, _mm256_add_pd(two, TO_DOUBLE(a, 1)));
@@ -258,7 +257,7 @@ AVX2_INLINE __m256 erfc_positive(__m256 a) {
                       _mm256_cvtpd_ps(_mm256_sub_pd(t0, TO_DOUBLE(t_hi, 0))));
   __m256 q = _mm256_fnmadd_ps(CONST(2.0f), t_lo,
                               _mm256_fnmadd_ps(CONST(2.0f), t_hi, CONST(1.0f)));
-  __m256 h = horner(q, vm_erfc, NNLAB_VM_ERFC_DEGREE);
+  __m256 h = horner(q, vm_erfc, VM_ERFC_DEGREE);
   __m256 hi = _mm256_mul_ps(a, a);
   __m256 lo = _mm256_fmsub_ps(a, a, hi); /* a^2 = hi + lo exactly */
   __m256 minus_hi = _mm256_xor_ps(hi, CONST(-0.0f));
@@ -274,19 +273,19 @@ AVX2_INLINE __m256 erfc_positive(__m256 a) {
 
 AVX2_INLINE __m256 erf8(__m256 x) {
   __m256 a = abs_ps(x);
-  __m256 small = _mm256_fmadd_ps(
-      x, horner(_mm256_mul_ps(x, x), vm_erf, NNLAB_VM_ERF_DEGREE), x);
+  __m256 small =
+      _mm256_fmadd_ps(x, horner(_mm256_mul_ps(x, x), vm_erf, VM_ERF_DEGREE), x);
   __m256 large = with_sign(_mm256_sub_ps(CONST(1.0f), erfc_positive(a)), x);
-  __m256 y = blend(_mm256_cmp_ps(a, CONST(NNLAB_VM_ERF_POLY_MAX), _CMP_LT_OQ),
-                   small, large);
+  __m256 y =
+      blend(_mm256_cmp_ps(a, CONST(VM_ERF_POLY_MAX), _CMP_LT_OQ), small, large);
   return blend(is_nan(x), x, y);
 }
 
-/* 1 - erf(x) for |x| < NNLAB_VM_ERFC_POLY_MAX (see vecmath_scalar.c). */
+/* 1 - erf(x) for |x| < VM_ERFC_POLY_MAX (see vecmath_scalar.c). */
 AVX2_INLINE __m256 erfc_small(__m256 x) {
   __m256 k =
       _mm256_and_ps(_mm256_cmp_ps(x, CONST(0.25f), _CMP_GE_OQ), CONST(0.5f));
-  __m256 e = horner(_mm256_mul_ps(x, x), vm_erf, NNLAB_VM_ERF_DEGREE);
+  __m256 e = horner(_mm256_mul_ps(x, x), vm_erf, VM_ERF_DEGREE);
   return _mm256_sub_ps(_mm256_sub_ps(CONST(1.0f), k),
                        _mm256_fmadd_ps(x, e, _mm256_sub_ps(x, k)));
 }
@@ -295,7 +294,7 @@ AVX2_INLINE __m256 erfc8(__m256 x) {
   __m256 y = erfc_positive(abs_ps(x));
   y = blend(_mm256_cmp_ps(x, CONST(0.0f), _CMP_LT_OQ),
             _mm256_sub_ps(CONST(2.0f), y), y);
-  y = blend(_mm256_cmp_ps(abs_ps(x), CONST(NNLAB_VM_ERFC_POLY_MAX), _CMP_LT_OQ),
+  y = blend(_mm256_cmp_ps(abs_ps(x), CONST(VM_ERFC_POLY_MAX), _CMP_LT_OQ),
             erfc_small(x), y);
   return blend(is_nan(x), x, y);
 }

@@ -35,32 +35,32 @@
 
 /* log2(e); ln 2 as a 9-bit head (n * head is exact for |n| < 2^15) and the
  * rest. */
-#define NNLAB_VM_LOG2E 1.44269504e+00f
-#define NNLAB_VM_LN2_HI 6.93359375e-01f
-#define NNLAB_VM_LN2_LO -2.12194440e-04f
+#define VM_LOG2E 1.44269504e+00f
+#define VM_LN2_HI 6.93359375e-01f
+#define VM_LN2_LO -2.12194440e-04f
 
 /* exp's argument is clamped to this range: beyond it the result is 0 or
  * inf whatever the polynomial says (e^-104 < 2^-150 rounds to 0, e^89 >
  * FLT_MAX), and 2^n stays representable in two factors. */
-#define NNLAB_VM_EXP_MIN -104.0f
-#define NNLAB_VM_EXP_MAX 89.0f
+#define VM_EXP_MIN -104.0f
+#define VM_EXP_MAX 89.0f
 /* expm1 is -1 in float below -17.4; clamping at -88 keeps 2^n normal. */
-#define NNLAB_VM_EXPM1_MIN -88.0f
+#define VM_EXPM1_MIN -88.0f
 /* tanh(x) rounds to +-1 beyond 9.02. */
-#define NNLAB_VM_TANH_CLAMP 9.5f
+#define VM_TANH_CLAMP 9.5f
 /* Below this |x| tanh uses its polynomial. */
-#define NNLAB_VM_TANH_POLY_MAX 1.0f
+#define VM_TANH_POLY_MAX 1.0f
 /* Below this |x| erf uses its polynomial, above it 1 - erfc. */
-#define NNLAB_VM_ERF_POLY_MAX 0.875f
+#define VM_ERF_POLY_MAX 0.875f
 /* Below this |x| erfc is 1 - erf(x) by erf's polynomial. */
-#define NNLAB_VM_ERFC_POLY_MAX 0.75f
+#define VM_ERFC_POLY_MAX 0.75f
 /* erfc(10.1) < 2^-150 rounds to 0. */
-#define NNLAB_VM_ERFC_CLAMP 10.1f
+#define VM_ERFC_CLAMP 10.1f
 
 /* Bit patterns: sqrt(1/2), the lower end of log's mantissa range, and the
  * exponent field. */
-#define NNLAB_VM_SQRT_HALF_BITS 0x3f3504f3u
-#define NNLAB_VM_EXPONENT_SHIFT 23
+#define VM_SQRT_HALF_BITS 0x3f3504f3u
+#define VM_EXPONENT_SHIFT 23
 
 typedef void (*vm_array_fn)(const float *x, float *y, size_t n);
 

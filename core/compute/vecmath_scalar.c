@@ -32,7 +32,7 @@ static float horner(float x, const float *c, int degree) {
 
 /* 2^k for k in [-126, 127]. */
 static float pow2(int k) {
-  return from_bits((uint32_t)(k + 127) << NNLAB_VM_EXPONENT_SHIFT);
+  return from_bits((uint32_t)(k + 127) << VM_EXPONENT_SHIFT);
 }
 
 /* p * 2^n for n in [-150, 128], in two exact steps so a denormal result
@@ -43,16 +43,16 @@ static float scale(float p, int n) {
 }
 
 /* e^x = 2^n (1 + em): sets *n and returns em = e^r - 1, r = x - n ln2,
- * for x in [NNLAB_VM_EXP_MIN, NNLAB_VM_EXP_MAX]. fn is x / ln2 rounded to
+ * for x in [VM_EXP_MIN, VM_EXP_MAX]. fn is x / ln2 rounded to
  * an integer: to nearest for exp (|r| <= ln2 / 2, so 1 + em rounds
  * least), toward zero for expm1 (r has the sign of x, so 2^n em and
  * 2^n - 1 never cancel). */
 static float expm1_reduced(float x, float fn, int *n) {
   *n = (int)fn;
-  float r_hi = x - fn * NNLAB_VM_LN2_HI; /* exact */
-  float r_lo = -fn * NNLAB_VM_LN2_LO;
+  float r_hi = x - fn * VM_LN2_HI; /* exact */
+  float r_lo = -fn * VM_LN2_LO;
   float r = r_hi + r_lo;
-  float p = horner(r, vm_exp, NNLAB_VM_EXP_DEGREE);
+  float p = horner(r, vm_exp, VM_EXP_DEGREE);
   return r_hi + (r_lo + r * r * p);
 }
 
@@ -64,18 +64,18 @@ static float round_nearest(float x) {
 
 static float exp_f(float x) {
   if (isnan(x)) return x;
-  x = clamp(x, NNLAB_VM_EXP_MIN, NNLAB_VM_EXP_MAX);
+  x = clamp(x, VM_EXP_MIN, VM_EXP_MAX);
   int n;
-  float em = expm1_reduced(x, round_nearest(x * NNLAB_VM_LOG2E), &n);
+  float em = expm1_reduced(x, round_nearest(x * VM_LOG2E), &n);
   return scale(1.0f + em, n);
 }
 
 /* e^x = hi + *lo for x <= 0 (not NaN): exp without the rounding of 1 + em,
  * for sigmoid and softplus. */
 static float exp_split(float x, float *lo) {
-  x = clamp(x, NNLAB_VM_EXP_MIN, NNLAB_VM_EXP_MAX);
+  x = clamp(x, VM_EXP_MIN, VM_EXP_MAX);
   int n;
-  float em = expm1_reduced(x, round_nearest(x * NNLAB_VM_LOG2E), &n);
+  float em = expm1_reduced(x, round_nearest(x * VM_LOG2E), &n);
   float p = 1.0f + em;
   *lo = scale(em - (p - 1.0f), n); /* exact: Fast2Sum, |em| < 1 */
   return scale(p, n);
@@ -83,9 +83,9 @@ static float exp_split(float x, float *lo) {
 
 static float expm1_f(float x) {
   if (isnan(x) || x == 0.0f) return x;
-  x = clamp(x, NNLAB_VM_EXPM1_MIN, NNLAB_VM_EXP_MAX);
+  x = clamp(x, VM_EXPM1_MIN, VM_EXP_MAX);
   int n;
-  float em = expm1_reduced(x, (float)(int)(x * NNLAB_VM_LOG2E), &n);
+  float em = expm1_reduced(x, (float)(int)(x * VM_LOG2E), &n);
   /* 2^n em + (2^n - 1) with both terms exact, for n <= 64; beyond, the
    * -1 is far below half an ulp and 2^(n - 64) scales exactly. */
   int n_low = n < 64 ? n : 64;
@@ -98,10 +98,10 @@ static float expm1_f(float x) {
 static float log_reduced(int e, float f, float c) {
   float fe = (float)e;
   float f2 = f * f;
-  float q = horner(f, vm_log, NNLAB_VM_LOG_DEGREE);
-  float lo = fe * NNLAB_VM_LN2_LO + (f * f2 * q - 0.5f * f2);
+  float q = horner(f, vm_log, VM_LOG_DEGREE);
+  float lo = fe * VM_LN2_LO + (f * f2 * q - 0.5f * f2);
   /* hi + f with its rounding error (Fast2Sum: |hi| >= |f| unless hi = 0). */
-  float hi = fe * NNLAB_VM_LN2_HI;
+  float hi = fe * VM_LN2_HI;
   float sum = hi + f;
   float err = f - (sum - hi);
   return sum + (lo + (err + c));
@@ -110,12 +110,10 @@ static float log_reduced(int e, float f, float c) {
 /* Splits a positive normal x into 2^e m, m in [sqrt(1/2), sqrt(2)). */
 static float split(float x, int *e) {
   uint32_t bits = to_bits(x);
-  uint32_t offset = bits - NNLAB_VM_SQRT_HALF_BITS;
+  uint32_t offset = bits - VM_SQRT_HALF_BITS;
   /* floor((bits - offset) / 2^23) without shifting a negative number */
-  *e = (int)((offset + (128u << NNLAB_VM_EXPONENT_SHIFT)) >>
-             NNLAB_VM_EXPONENT_SHIFT) -
-       128;
-  return from_bits(bits - ((uint32_t)*e << NNLAB_VM_EXPONENT_SHIFT));
+  *e = (int)((offset + (128u << VM_EXPONENT_SHIFT)) >> VM_EXPONENT_SHIFT) - 128;
+  return from_bits(bits - ((uint32_t)*e << VM_EXPONENT_SHIFT));
 }
 
 static float log_f(float x) {
@@ -153,12 +151,11 @@ static float log1p_f(float x) {
 static float tanh_f(float x) {
   if (isnan(x) || x == 0.0f) return x;
   float a = fabsf(x);
-  if (a < NNLAB_VM_TANH_POLY_MAX) {
+  if (a < VM_TANH_POLY_MAX) {
     float z = x * x;
-    return x + x * z * horner(z, vm_tanh, NNLAB_VM_TANH_DEGREE);
+    return x + x * z * horner(z, vm_tanh, VM_TANH_DEGREE);
   }
-  float em =
-      expm1_f(2.0f * (a < NNLAB_VM_TANH_CLAMP ? a : NNLAB_VM_TANH_CLAMP));
+  float em = expm1_f(2.0f * (a < VM_TANH_CLAMP ? a : VM_TANH_CLAMP));
   return copysignf(1.0f - 2.0f / (em + 2.0f), x);
 }
 
@@ -186,41 +183,41 @@ static float softplus_f(float x) {
 /* erfc(a) for a >= 0. Without FMA, the exact products and the final
  * assembly are done in double. */
 static float erfc_positive(float a) {
-  if (a > NNLAB_VM_ERFC_CLAMP) a = NNLAB_VM_ERFC_CLAMP;
+  if (a > VM_ERFC_CLAMP) a = VM_ERFC_CLAMP;
   double t = 2.0 / (2.0 + a);
   float t_hi = (float)t, t_lo = (float)(t - t_hi);
   float q = (1.0f - 2.0f * t_hi) - 2.0f * t_lo; /* (a - 2) / (a + 2) */
-  float h = horner(q, vm_erfc, NNLAB_VM_ERFC_DEGREE);
+  float h = horner(q, vm_erfc, VM_ERFC_DEGREE);
   /* a^2 = hi + lo exactly (a product of two floats fits a double). */
   double square = (double)a * a;
   float hi = (float)square, lo = (float)(square - hi);
   int n;
-  float em = expm1_reduced(-hi, round_nearest(-hi * NNLAB_VM_LOG2E), &n);
+  float em = expm1_reduced(-hi, round_nearest(-hi * VM_LOG2E), &n);
   /* h t e^-lo (1 + em) 2^n, e^-lo = 1 - lo to float precision */
   return (float)ldexp(h * t * (1.0 - lo) * (1.0 + em), n);
 }
 
-/* 1 - erf(x) for |x| < NNLAB_VM_ERFC_POLY_MAX, as (1 - k) - ((x - k) +
+/* 1 - erf(x) for |x| < VM_ERFC_POLY_MAX, as (1 - k) - ((x - k) +
  * x E(x^2)) with k = 1/2 above 1/4, where x - 1/2 is exact and the
  * subtraction cancels less. */
 static float erfc_small(float x) {
   float k = x >= 0.25f ? 0.5f : 0.0f;
-  float e = horner(x * x, vm_erf, NNLAB_VM_ERF_DEGREE);
+  float e = horner(x * x, vm_erf, VM_ERF_DEGREE);
   return (1.0f - k) - ((x - k) + x * e);
 }
 
 static float erf_f(float x) {
   if (isnan(x)) return x;
   float a = fabsf(x);
-  if (a < NNLAB_VM_ERF_POLY_MAX) {
-    return x + x * horner(x * x, vm_erf, NNLAB_VM_ERF_DEGREE);
+  if (a < VM_ERF_POLY_MAX) {
+    return x + x * horner(x * x, vm_erf, VM_ERF_DEGREE);
   }
   return copysignf(1.0f - erfc_positive(a), x);
 }
 
 static float erfc_f(float x) {
   if (isnan(x)) return x;
-  if (fabsf(x) < NNLAB_VM_ERFC_POLY_MAX) return erfc_small(x);
+  if (fabsf(x) < VM_ERFC_POLY_MAX) return erfc_small(x);
   float y = erfc_positive(fabsf(x));
   return x < 0.0f ? 2.0f - y : y;
 }

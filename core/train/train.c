@@ -382,9 +382,9 @@ typedef struct update_job {
   uint64_t step;
   /* Per task: the end of what it backed up and updated, and the outcome
    * of the chunk it stopped at. */
-  size_t end[NNLAB_MAX_THREADS];
-  nnlab_status status[NNLAB_MAX_THREADS];
-  gboolean finite[NNLAB_MAX_THREADS];
+  size_t end[POOL_MAX_THREADS];
+  nnlab_status status[POOL_MAX_THREADS];
+  gboolean finite[POOL_MAX_THREADS];
 } update_job;
 
 static size_t update_task_start(const update_job *job, size_t task) {
