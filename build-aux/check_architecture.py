@@ -7,6 +7,8 @@
   by those folders.
 - cli/ sees only the public headers; plugins only <nnlab/plugin.h> and
   headers beside them. (Tests and benchmarks may look inside.)
+- Every .c file opens with a comment of 2 to 5 lines: what it is and
+  what it must not do.
 - With --build DIR: no circle between compiled files, read from the
   symbols each object defines and uses (nm): a.c calling b.c while b.c
   calls a.c, which includes alone do not show. And the naming rule:
@@ -128,6 +130,27 @@ def check_cli(root):
     return problems
 
 
+def opening_lines(path):
+    """Lines of the comment a file opens with, or 0 if it opens with code."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if not text.startswith("/*"):
+        return 0
+    return text[:text.index("*/")].count("\n") + 1
+
+
+def check_openings(root):
+    problems = []
+    for folder in ("core", "cli", "plugins", "tests", "bench", "examples"):
+        for path in sources(root, folder):
+            n = opening_lines(path)
+            if path.endswith(".c") and not 2 <= n <= 5:
+                problems.append(f"{os.path.relpath(path, root)}: opens with "
+                                f"{n} lines of comment; give 2 to 5 on what "
+                                f"it is and what it must not do")
+    return problems
+
+
 def symbols(objects):
     """Maps each object file to the global symbols it defines and uses."""
     defined, used = {}, {}
@@ -228,7 +251,7 @@ def main():
                         "circles and libnnlab.so's exported names")
     args = parser.parse_args()
     problems = (check_core(args.root) + check_plugins(args.root) +
-                check_cli(args.root))
+                check_cli(args.root) + check_openings(args.root))
     directories = object_directories(args.build) if args.build else []
     problems += check_circles(directories)
     if args.build:
