@@ -1,6 +1,8 @@
-/* One benchmark workload trained with FANN (options in workload_args.h).
- *
- * FANN has no mini-batches and no Adam: it trains incrementally (one
+/* One benchmark workload trained with FANN (options in workload_args.h),
+ * for comparison with nnlab's. It does not train the same way nnlab does:
+ * FANN lacks mini-batches, Adam and ReLU, and stand-ins are used (below). */
+
+/* FANN has no mini-batches and no Adam: it trains incrementally (one
  * weight update per sample, plain backpropagation with the given learning
  * rate and momentum), which is its fastest mode per sample. It has no ReLU
  * either (2.2): hidden "relu" layers use FANN_LINEAR_PIECE, the closest

@@ -1,7 +1,9 @@
 /* GFLOP/s of nnlab's matrix products against OpenBLAS's cblas_sgemm, on
  * the same row-major operands, interleaved, median of the repetitions.
- *
- *   gemm_bench [--reps R] [--seconds S] OP:M:N:K:THREADS ...
+ * It measures speed only: it does not check that the products agree
+ * (tests/test_gemm.c does). */
+
+/*   gemm_bench [--reps R] [--seconds S] OP:M:N:K:THREADS ...
  *
  * OP is nn (C = A B), tn (C = A^T B) or nt (C = A B^T). One JSON line per
  * product: {"op", "m", "n", "k", "threads", "simd", "nnlab_gflops",

@@ -1,4 +1,6 @@
-/* One benchmark workload trained with nnlab (options in workload_args.h). */
+/* One benchmark workload trained with nnlab (options in workload_args.h):
+ * random data, one warm-up epoch, then timed epochs and one JSON line. It
+ * measures speed only: it reports no accuracy and saves no model. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,3 +1,6 @@
+/* What the benchmark's training programs share (workload_args.h): the
+ * command line, the clocks, the peak memory, the result line and a seeded
+ * random generator. It trains nothing and uses neither nnlab nor FANN. */
 #include "workload_args.h"
 
 #include <math.h>

@@ -1,7 +1,6 @@
 /* Drawing nnlab compare's plots with PLplot: curves (mean and band over
  * the seeds, against epochs, steps or samples), learning-rate sweeps and
- * 2-D trajectories. Each page puts its legend at the right edge, measured
- * first so that the plot leaves it the room its longest name needs.
+ * 2-D trajectories, from a comparison that has run; it trains nothing.
  * PLplot keeps global state: plots are drawn one at a time, on the
  * calling thread. */
 #include "compare_plots.h"
@@ -20,8 +19,9 @@
 #define LOG_DECADES 12 /* the most a log axis shows */
 #define CONTOUR_GRID 200
 #define CONTOUR_LEVELS 18
-/* The legend sits at the page's right edge, as wide as its longest label
- * needs; the plot takes the rest. Widths are fractions of the page. */
+/* Each page puts its legend at the right edge, measured first so that the
+ * plot leaves it the room its longest name needs; the plot takes the rest.
+ * Widths are fractions of the page. */
 #define LEGEND_TEXT_SCALE 0.8
 #define LEGEND_TEXT_OFFSET 0.8 /* between line sample and text, in chars */
 #define LEGEND_LINE 0.05       /* the line sample */

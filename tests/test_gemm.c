@@ -1,10 +1,14 @@
-/* The compute core: the matrix products on both paths against a double
- * precision reference and against the exact chain of operations each path
- * promises, bitwise independence of the thread count, the thread pool, the
- * flat-vector passes, and whole training runs (scalar against AVX2, one
- * thread against two, in child processes with NNLAB_SIMD and
- * NNLAB_THREADS set), and the divergence guard's restore of chunked
- * updates. */
+/* Tests of the compute core: matrix products, the thread pool, the
+ * flat-vector passes and whole training runs, for exact results and the
+ * same bits on every path and thread count. No timings: speed is
+ * bench/gemm_bench.c's. */
+
+/* The matrix products on both paths against a double precision reference
+ * and against the exact chain of operations each path promises, bitwise
+ * independence of the thread count, the thread pool, the flat-vector
+ * passes, and whole training runs (scalar against AVX2, one thread against
+ * two, in child processes with NNLAB_SIMD and NNLAB_THREADS set), and the
+ * divergence guard's restore of chunked updates. */
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>

@@ -1,6 +1,8 @@
-/* The built-in optimizers against torch.optim's update rules.
- *
- * The reference trajectories below come from
+/* The built-in optimizers against torch.optim's update rules, through
+ * reference trajectories computed beforehand: the test does not run torch
+ * or Python. */
+
+/* The reference trajectories below come from
  * tests/reference/optimizer_reference.py, which re-implements each rule in
  * double precision. The other tests check what the plugin ABI promises:
  * elementwise updates (the host may chunk the vector), a FLOAT "lr" that a

@@ -1,9 +1,11 @@
 /* Plugins built outside the tree with pkg-config's flags, against the
  * public header only, are found through NNLAB_PLUGIN_PATH and pass the same
- * gradient check as the built-in activations. One of them (log_sigmoid)
- * calls the host's vector math, left undefined in the plugin and resolved
- * from libnnlab when it is loaded. A plugin of an older ABI minor loads; one
- * of a newer minor is refused. */
+ * gradient check as the built-in activations. They are compiled into a
+ * temporary directory at test time; nothing is installed. */
+
+/* One of them (log_sigmoid) calls the host's vector math, left undefined
+ * in the plugin and resolved from libnnlab when it is loaded. A plugin of
+ * an older ABI minor loads; one of a newer minor is refused. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

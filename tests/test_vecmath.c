@@ -1,9 +1,12 @@
 /* The vector math (nnlab_vec_*): every kernel, AVX2 and portable, against
- * libm in double over a dense sweep of [-100, 100], a million random
- * floats over the whole range and the extremes, within the error bounds
- * plugin.h documents; exact special values; in-place use; lengths that are
- * not a multiple of the vector width; dispatch. Compiled with the vector
- * math's sources (core/meson.build) so both kernel tables are reachable. */
+ * libm in double, within the error bounds plugin.h documents. It tests
+ * accuracy and dispatch, not speed. */
+
+/* Over a dense sweep of [-100, 100], a million random floats over the
+ * whole range and the extremes; exact special values; in-place use;
+ * lengths that are not a multiple of the vector width; dispatch. Compiled
+ * with the vector math's sources (core/meson.build) so both kernel tables
+ * are reachable. */
 #include <float.h>
 #include <math.h>
 #include <setjmp.h>

@@ -1,5 +1,7 @@
-/* Test functions with a known minimum, their values and exact gradients
- * (an optimizer runs on them in compare_function_runs.c):
+/* Test functions with a known minimum, their values and exact gradients.
+ * No optimizer runs here: compare_function_runs.c runs one on them. */
+
+/* The functions:
  *   rosenbrock     (1 - x)^2 + 100 (y - x^2)^2, minimum (1, 1)
  *   beale          (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2
  *                  + (2.625 - x + xy^3)^2, minimum (3, 0.5)

@@ -1,9 +1,13 @@
-/* Candidates that train with different losses. Each run reports its own
- * loss, so "log_cosh 0.02 against mse 0.05" says nothing about which model
- * is better: loss values rank candidates only when every candidate uses the
- * same loss (hyperparameters included). Otherwise the spec reader ranks by
- * the task's own metric (compare_common_metric) and refuses a loss as the
- * sort key or the target's metric (docs/compare.md, "Different losses"). */
+/* Candidates that train with different losses: compare_mixed_losses finds
+ * two that differ, compare_common_metric names the metric to rank by
+ * instead. It ranks nothing itself and never compares loss values. */
+
+/* Each run reports its own loss, so "log_cosh 0.02 against mse 0.05" says
+ * nothing about which model is better: loss values rank candidates only
+ * when every candidate uses the same loss (hyperparameters included).
+ * Otherwise the spec reader ranks by the task's own metric
+ * (compare_common_metric) and refuses a loss as the sort key or the
+ * target's metric (docs/compare.md, "Different losses"). */
 #include <nnlab/common.h>
 
 #include "compare/compare_spec.h"

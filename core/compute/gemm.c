@@ -1,5 +1,10 @@
 /* Matrix products on register-tile kernels (gemm_kernels.h), the way BLIS
- * and GotoBLAS arrange them:
+ * and GotoBLAS arrange them. This file picks the path, blocks the operands
+ * and splits the work between threads; the tiles and the packing are the
+ * kernels' own (gemm_scalar.c, gemm_avx2.c), and no result may depend on
+ * the thread count. */
+
+/* The paths:
  *
  *   tiny products   one loop nest, no setup (the XOR network's 4 x 4 x 2);
  *   small products  tiles read A and B in place; B is copied into a padded

@@ -1,7 +1,9 @@
 /* Explaining a divergence: the first plugin or operation that turned finite
- * inputs into NaN or Inf.
- *
- * Design. When training diverges, the guard in train.c keeps the weights
+ * inputs into NaN or Inf. This file records and checks origins and writes
+ * the error; the replay of the step is in divergence_replay.c, and nothing
+ * here changes a weight. */
+
+/* Design. When training diverges, the guard in train.c keeps the weights
  * the failing step started from. Replaying that step on the same batch
  * repeats it exactly (the passes are deterministic), so the replay can
  * afford what a normal step cannot: a finiteness check after every plugin

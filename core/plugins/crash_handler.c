@@ -1,6 +1,9 @@
 /* The crash handler: when a plugin crashes the program, one line names it.
- *
- * Design. Plugins are native code running in the process (SECURITY.md),
+ * It does not keep the program alive: after the line the signal is handed
+ * on and the process still dies of it. The handler must stay
+ * async-signal-safe: no malloc and no stdio in it. */
+
+/* Design. Plugins are native code running in the process (SECURITY.md),
  * so a bad pointer in one kills nnlab with SIGSEGV and, without this, no
  * word of which plugin. Each call into a plugin sets a thread-local
  * record (plugin_call.h); a synchronous signal is delivered to the thread

@@ -1,5 +1,9 @@
-/* The battery of nnlab plugins check at one hyperparameter setting: for
- * activations, finite outputs over -1000..1000, determinism, backward
+/* The battery of nnlab plugins check at one hyperparameter setting, calling
+ * the plugin directly and reporting to a check_sink. It neither isolates
+ * the plugin (the scanner's process does) nor picks the settings
+ * (plugin_check_sweep.c). */
+
+/* For activations, finite outputs over -1000..1000, determinism, backward
  * against finite differences, in-place and elementwise claims, outputs
  * within what the plugin declares (probabilities in [0, 1]...); for losses
  * the same on predictions and targets; for optimizers, steps on a

@@ -1,7 +1,9 @@
 /* The hyperparameter sweep of nnlab plugins check: the battery again at
  * settings spread over each declared range, one hyperparameter (or one
- * element of a pair) at a time with the others at the base setting. A
- * backward that ignores its hyperparameter passes at the default, where
+ * element of a pair) at a time with the others at the base setting. It
+ * only picks the settings; the checks are plugin_check_battery.c's. */
+
+/* A backward that ignores its hyperparameter passes at the default, where
  * a = 1 hides it, and fails here.
  *
  * Points of a float range: its bounds (just inside an exclusive one; an

@@ -1,8 +1,9 @@
 /* nnlab-plugin-scanner: loads plugin files on behalf of libnnlab, in its
  * own process, so that a plugin that crashes or hangs while loading or
- * being tested cannot take the caller down.
- *
- *   nnlab-plugin-scanner FILE...         BEGIN/OK/BROKEN lines per file
+ * being tested cannot take the caller down. It only reports, line by line;
+ * what to accept is the caller's decision. */
+
+/*   nnlab-plugin-scanner FILE...         BEGIN/OK/BROKEN lines per file
  *   nnlab-plugin-scanner --check TARGET [--no-sweep]
  *                                        the plugins check battery; TARGET
  *                                        is NAME or FILE.so, either with

@@ -1,9 +1,11 @@
-/* This file implements the learning-rate schedules. Each is a function of
- * t and the run's total T alone, except reduce-on-plateau, whose rate
- * lives in nnlab_schedule_state (saved in checkpoints with the step
- * counter, so a resumed run sees the same rates). The formulas follow
- * torch.optim.lr_scheduler's closed forms; tests/test_schedules.c checks
- * 100 values of each against torch's. */
+/* This file implements the learning-rate schedules. It computes rates
+ * only: the trainer (train.c) writes each one into the optimizer's lr. */
+
+/* Each is a function of t and the run's total T alone, except
+ * reduce-on-plateau, whose rate lives in nnlab_schedule_state (saved in
+ * checkpoints with the step counter, so a resumed run sees the same
+ * rates). The formulas follow torch.optim.lr_scheduler's closed forms;
+ * tests/test_schedules.c checks 100 values of each against torch's. */
 #include <math.h>
 #include <string.h>
 

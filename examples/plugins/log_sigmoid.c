@@ -1,8 +1,10 @@
 /* log_sigmoid(x) = log(1 / (1 + e^-x)) = -softplus(-x), torch's LogSigmoid:
  * an example of an activation plugin built outside the nnlab tree that uses
- * the host's vector math (nnlab_vec_*). plugin.h declares those functions
- * and the nnlab process that loads the plugin provides them, so nothing
- * more is linked:
+ * the host's vector math (nnlab_vec_*). It includes only <nnlab/plugin.h>
+ * and links against nothing. */
+
+/* plugin.h declares the nnlab_vec_* functions and the nnlab process that
+ * loads the plugin provides them, so nothing more is linked:
  *
  *   cc -O2 -shared -fPIC $(pkg-config --cflags nnlab) log_sigmoid.c \
  *     -o log_sigmoid.so

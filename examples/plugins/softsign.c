@@ -1,5 +1,8 @@
 /* softsign(x) = x / (1 + |x|): an example of an activation plugin built
- * outside the nnlab tree, against the installed header only:
+ * outside the nnlab tree, against the installed header only; it needs no
+ * other part of nnlab to build. */
+
+/* To build and try it:
  *
  *   cc -O2 -shared -fPIC $(pkg-config --cflags nnlab) softsign.c -o softsign.so
  *   NNLAB_PLUGIN_PATH=$PWD nnlab plugins show softsign

@@ -1,6 +1,8 @@
 /* Binary cross-entropy on logits, as torch.nn.BCEWithLogitsLoss(reduction=
- * 'mean'): for logit x and target t, in the form that is stable for any
- * finite x,
+ * 'mean'). Like every plugin it sees only <nnlab/plugin.h>. It takes
+ * logits, not probabilities: a sigmoid before it would be applied twice. */
+
+/* For logit x and target t, in the form that is stable for any finite x,
  *   loss = max(x, 0) - x * t + log1p(exp(-|x|)),
  * averaged over all rows * cols elements; the gradient is
  * (sigmoid(x) - t) / n.

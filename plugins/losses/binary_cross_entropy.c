@@ -1,5 +1,8 @@
 /* Binary cross-entropy on probabilities, as torch.nn.BCELoss(reduction=
- * 'mean'): with p = pred in [0, 1] and target t,
+ * 'mean'). Like every plugin it sees only <nnlab/plugin.h>. It takes
+ * probabilities in [0, 1], not logits (bce_with_logits.c takes those). */
+
+/* With p = pred in [0, 1] and target t,
  *   loss = -(t * log(p) + (1 - t) * log(1 - p)),
  * each log clamped to >= -100 so p of exactly 0 or 1 costs at most 100,
  * averaged over all rows * cols elements.

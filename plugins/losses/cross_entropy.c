@@ -1,5 +1,9 @@
 /* Cross-entropy from logits, as torch.nn.CrossEntropyLoss(reduction='mean',
- * label_smoothing): for row r with logits x and target distribution t,
+ * label_smoothing). Like every plugin it sees only <nnlab/plugin.h>. It
+ * applies the log-softmax itself, so it takes logits, not probabilities
+ * (nll.c takes log-probabilities). */
+
+/* For row r with logits x and target distribution t,
  *   loss_r = -sum_c t_c * log_softmax(x)_c,
  * log_softmax by a fused log-sum-exp that is finite for any finite logits,
  * and loss = mean over rows. With label smoothing e over K = cols classes

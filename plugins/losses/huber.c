@@ -1,5 +1,8 @@
-/* Huber loss, as torch.nn.HuberLoss(reduction='mean', delta): with
- * d = pred - target,
+/* Huber loss, as torch.nn.HuberLoss(reduction='mean', delta). Like every
+ * plugin it sees only <nnlab/plugin.h>. It takes float targets only, not
+ * class indices. */
+
+/* With d = pred - target,
  *   0.5 * d^2                    if |d| < delta
  *   delta * (|d| - 0.5 * delta)  otherwise,
  * averaged over all rows * cols elements. The gradient is d clipped to

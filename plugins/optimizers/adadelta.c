@@ -1,4 +1,8 @@
-/* Adadelta, as torch.optim.Adadelta:
+/* Adadelta, as torch.optim.Adadelta. Like every plugin it sees only
+ * <nnlab/plugin.h>. Each element is updated on its own, since the host may
+ * split the vector into chunks. */
+
+/* The update, per element:
  *   g          = grad + weight_decay * param
  *   square_avg = rho * square_avg + (1 - rho) * g * g
  *   delta      = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g

@@ -1,4 +1,8 @@
-/* Adagrad, as torch.optim.Adagrad:
+/* Adagrad, as torch.optim.Adagrad. Like every plugin it sees only
+ * <nnlab/plugin.h>. Each element is updated on its own, since the host may
+ * split the vector into chunks. */
+
+/* The update, per element:
  *   g    = grad + weight_decay * param
  *   clr  = lr / (1 + (step - 1) * lr_decay)
  *   sum += g * g          (sum starts at initial_accumulator_value)

@@ -1,4 +1,8 @@
-/* Adam, as torch.optim.Adam (weight decay is an L2 term in the gradient):
+/* Adam, as torch.optim.Adam (weight decay is an L2 term in the gradient). Like
+ * every plugin it sees only <nnlab/plugin.h>. Each element is updated on its
+ * own, since the host may split the vector into chunks. */
+
+/* The update, per element:
  *   g          = grad + weight_decay * param
  *   exp_avg    = beta1 * exp_avg + (1 - beta1) * g
  *   exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g

@@ -1,4 +1,8 @@
-/* AdamW, as torch.optim.AdamW: Adam with decoupled weight decay.
+/* AdamW, as torch.optim.AdamW: Adam with decoupled weight decay. Like every
+ * plugin it sees only <nnlab/plugin.h>. Each element is updated on its own,
+ * since the host may split the vector into chunks. */
+
+/* The update, per element:
  *   param     *= 1 - lr * weight_decay         (before the Adam update)
  *   exp_avg    = beta1 * exp_avg + (1 - beta1) * grad
  *   exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * grad * grad

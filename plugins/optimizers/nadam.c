@@ -1,4 +1,8 @@
-/* NAdam, as torch.optim.NAdam (weight decay is an L2 term in the gradient):
+/* NAdam, as torch.optim.NAdam (weight decay is an L2 term in the gradient).
+ * Like every plugin it sees only <nnlab/plugin.h>. Each element is updated on
+ * its own, since the host may split the vector into chunks. */
+
+/* The update, per element:
  *   g          = grad + weight_decay * param
  *   mu_t       = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))
  *   mu_product = mu_1 * ... * mu_step

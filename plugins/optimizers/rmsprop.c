@@ -1,4 +1,8 @@
-/* RMSprop, as torch.optim.RMSprop:
+/* RMSprop, as torch.optim.RMSprop. Like every plugin it sees only
+ * <nnlab/plugin.h>. Each element is updated on its own, since the host may
+ * split the vector into chunks. */
+
+/* The update, per element:
  *   g          = grad + weight_decay * param
  *   square_avg = alpha * square_avg + (1 - alpha) * g * g
  *   grad_avg   = alpha * grad_avg + (1 - alpha) * g            (centered)

@@ -1,4 +1,8 @@
-/* Stochastic gradient descent with momentum, as torch.optim.SGD:
+/* Stochastic gradient descent with momentum, as torch.optim.SGD. Like every
+ * plugin it sees only <nnlab/plugin.h>. Each element is updated on its own,
+ * since the host may split the vector into chunks. */
+
+/* The update, per element:
  *   g   = grad + weight_decay * param
  *   buf = g                                  on step 1
  *   buf = momentum * buf + (1 - dampening) * g  afterwards

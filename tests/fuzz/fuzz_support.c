@@ -1,3 +1,7 @@
+/* What the fuzz targets share (fuzz_support.h): fatal warnings, the check
+ * of each outcome, the input as a file or a string, one plugin registry
+ * and a size-capped model build. It fuzzes no parser itself: each
+ * fuzz_*.c target has its own LLVMFuzzerTestOneInput. */
 #include "fuzz_support.h"
 
 #include <stdio.h>

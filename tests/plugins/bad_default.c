@@ -1,4 +1,6 @@
-/* An activation whose hyperparameter default lies outside its range. */
+/* A test plugin: an activation whose hyperparameter default (5) lies
+ * outside its range [0, 1], which the registry must skip as broken
+ * (tests/test_registry.c). Not a real activation: it scales x by factor. */
 #include <nnlab/plugin.h>
 
 static nnlab_status scale_forward(const float *x, float *y, size_t rows,

@@ -1,4 +1,6 @@
-/* An activation whose backward pointer is NULL. */
+/* A test plugin: an activation whose backward pointer is NULL, which the
+ * registry must skip as broken (tests/test_registry.c). Not a real
+ * activation: its forward only copies x. */
 #include <nnlab/plugin.h>
 
 static nnlab_status copy_forward(const float *x, float *y, size_t rows,

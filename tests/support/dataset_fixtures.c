@@ -1,3 +1,6 @@
+/* Scratch files for the dataset tests (dataset_fixtures.h): a temporary
+ * directory, plain and gzip files in it, and a substring assertion. It
+ * holds no test of its own and reads no dataset. */
 #include "dataset_fixtures.h"
 
 #include <setjmp.h>

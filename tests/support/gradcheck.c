@@ -1,3 +1,7 @@
+/* Finite-difference checks of plugin gradients, shared by the tests
+ * (gradcheck.h): central differences against an activation's backward or
+ * a loss's gradient. It does not fail the test itself: it returns false
+ * and says why in message. */
 #include "gradcheck.h"
 
 #include <math.h>

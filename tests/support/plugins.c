@@ -1,3 +1,6 @@
+/* Access to the built-in plugins from tests (plugins.h): one registry over
+ * the built-in plugin directories, made on first use and freed at exit. It
+ * ignores NNLAB_PLUGIN_PATH, so a test never sees a user's plugins. */
 #include "plugins.h"
 
 #include <setjmp.h>

@@ -1,5 +1,8 @@
-/* Log-cosh loss, a plugin from outside the tree as a user would write one:
- * with d = pred - target, mean(log(cosh(d))) over all rows * cols elements,
+/* Log-cosh loss, a plugin from outside the tree as a user would write one,
+ * for compare's test of candidates with different losses. It is not one of
+ * the built-in losses and is not installed. */
+
+/* With d = pred - target, mean(log(cosh(d))) over all rows * cols elements,
  * about d^2 / 2 near 0 and |d| - log 2 far from it. Its values are smaller
  * than mse's on the same predictions, which is what the comparison test
  * needs: a candidate must not "win" by reporting a smaller kind of loss.

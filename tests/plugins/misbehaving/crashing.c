@@ -1,4 +1,6 @@
-/* An activation that writes through a null pointer on its first call. */
+/* A test plugin: an activation that writes through a null pointer on its
+ * first call (SIGSEGV in forward), for the crash handler and nnlab plugins
+ * check. Not a real activation: its backward only passes dy through. */
 #include <nnlab/plugin.h>
 
 static float *volatile nowhere;

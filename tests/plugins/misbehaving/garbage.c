@@ -1,4 +1,6 @@
-/* An optimizer that writes NaN into the parameters. */
+/* A test plugin: an optimizer that writes NaN into the parameters, for the
+ * divergence report and the optimizer checks of nnlab plugins check. Not a
+ * real optimizer: it ignores the gradient. */
 #include <nnlab/plugin.h>
 
 static nnlab_status step(float *params, const float *grads, float *const *slots,

@@ -1,4 +1,5 @@
-/* A loss that never returns. */
+/* A test plugin: a loss that never returns, for the timeout of nnlab
+ * plugins check. Not a real loss: it computes nothing. */
 #include <nnlab/plugin.h>
 
 static volatile int forever = 1;

@@ -1,4 +1,6 @@
-/* tanh whose backward forgets the chain rule's (1 - y^2) factor. */
+/* A test plugin: tanh whose backward forgets the chain rule's (1 - y^2)
+ * factor, for the finite-difference check of nnlab plugins check. Its
+ * forward is right and its gradient wrong: not for training. */
 #include <nnlab/plugin.h>
 
 static nnlab_status forward(const float *x, float *y, size_t rows, size_t cols,

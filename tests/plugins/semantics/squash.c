@@ -1,6 +1,8 @@
 /* An out-of-tree activation that declares what it outputs: the logistic
- * sigmoid under another name, declaring probabilities. Built twice:
- * "squash" claims the current ABI minor, so the host reads its properties
+ * sigmoid under another name, declaring probabilities. A test plugin for
+ * tests/test_semantics.py, built twice; not installed. */
+
+/* "squash" claims the current ABI minor, so the host reads its properties
  * and must refuse it before cross_entropy as it refuses softmax; and
  * "squash_minor1" claims minor 1, from before properties, so the host must
  * load it and treat them as undeclared (refusing nothing), although the
