@@ -5,9 +5,13 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <nnlab/nnlab.h>
 
 #include "cmd_data.h"
+#include "commands.h"
+#include "error_output.h"
 #include "json_output.h"
+#include "option_parsing.h"
 
 typedef struct data_command {
   const char *name;

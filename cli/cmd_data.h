@@ -2,7 +2,7 @@
 #ifndef NNLAB_CLI_CMD_DATA_H
 #define NNLAB_CLI_CMD_DATA_H
 
-#include "commands.h"
+#include <nnlab/nnlab.h>
 
 int cmd_data_import(int argc, char **argv);
 int cmd_data_import_idx(int argc, char **argv);

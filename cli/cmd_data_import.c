@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <nnlab/nnlab.h>
 
 #include "cmd_data.h"
+#include "error_output.h"
 
 /* TRUE if output names the same file as input (it would be replaced). */
 static gboolean same_file(const char *input, const char *output) {

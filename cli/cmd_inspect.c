@@ -3,12 +3,17 @@
  * the file, and never trains or updates the weights it inspects. */
 #include <stdio.h>
 
+#include <nnlab/nnlab.h>
+
 #include "commands.h"
+#include "error_output.h"
 #include "inspect_json.h"
 #include "inspect_report.h"
 #include "inspect_text.h"
 #include "inspect_verify.h"
 #include "model_loading.h"
+#include "option_parsing.h"
+#include "registry_loading.h"
 
 int cmd_inspect(int argc, char **argv) {
   g_autofree char *data_path = NULL;
