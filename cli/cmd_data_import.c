@@ -9,6 +9,8 @@
 #include <nnlab/nnlab.h>
 
 #include "cmd_data.h"
+#include "data_options.h"
+#include "dataset_saving.h"
 #include "error_output.h"
 
 /* TRUE if output names the same file as input (it would be replaced). */

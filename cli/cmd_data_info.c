@@ -6,6 +6,7 @@
 #include <nnlab/nnlab.h>
 
 #include "cmd_data.h"
+#include "data_options.h"
 #include "error_output.h"
 #include "json_output.h"
 
