@@ -19,9 +19,9 @@ typedef struct inspect_report {
   char **hints;              /* NULL-terminated */
 } inspect_report;
 
-/* Fills in the statistics, the best epoch, with data_path set the unit
- * health, and the hints, from path, file and data_path. On failure what
- * was gathered stays for inspect_report_clear. */
+/* From file, and data_path if set, fills in the layer statistics, the best
+ * epoch, the unit health and the hints. On failure what was gathered so
+ * far is still freed by inspect_report_clear. */
 gboolean inspect_report_gather(inspect_report *report, GError **error);
 
 /* Frees what inspect_report_gather allocated; path, file and data_path

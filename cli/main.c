@@ -1,9 +1,8 @@
-/* nnlab: the command-line front end of the engine. It dispatches to the
- * cmd_*.c commands and owns what a library must not touch: signal
- * dispositions, the crash handler and stdout. The helpers the commands
- * share have their own files, so that no command calls back into this one.
- * The CLI uses only the public <nnlab/...> API, never core/'s internal
- * headers. */
+/* nnlab: the command-line front end of the engine. main() dispatches to
+ * the cmd_*.c commands and owns what a library must not touch: signal
+ * dispositions, the crash handler and stdout. The commands' shared helpers
+ * have their own files, so that no command calls back into this one. The
+ * CLI uses only the public <nnlab/...> API, never core/'s internal headers. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
