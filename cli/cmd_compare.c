@@ -7,9 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <nnlab/nnlab.h>
+
 #include "commands.h"
 #include "compare_output.h"
 #include "compare_plots.h"
+#include "error_output.h"
+#include "option_parsing.h"
+#include "registry_loading.h"
 #include "run_lock.h"
 
 #define BAR_WIDTH 28

@@ -6,8 +6,12 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <nnlab/nnlab.h>
 
 #include "cmd_data.h"
+#include "data_options.h"
+#include "dataset_saving.h"
+#include "error_output.h"
 
 /* TRUE if output names the same file as input (it would be replaced). */
 static gboolean same_file(const char *input, const char *output) {

@@ -3,7 +3,11 @@
  * the statistics come from core/data/dataset_stats.c. */
 #include <stdio.h>
 
+#include <nnlab/nnlab.h>
+
 #include "cmd_data.h"
+#include "data_options.h"
+#include "error_output.h"
 #include "json_output.h"
 
 typedef struct dataset_summary {

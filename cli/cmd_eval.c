@@ -5,11 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <nnlab/nnlab.h>
+
 #include "commands.h"
+#include "error_output.h"
 #include "json_output.h"
 #include "metrics_output.h"
 #include "model_loading.h"
+#include "option_parsing.h"
 #include "progress.h"
+#include "registry_loading.h"
 
 /* The split's row indices point into the data the model was trained on:
  * in data whose rows were shuffled or edited they pick other examples, so

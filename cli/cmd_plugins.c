@@ -5,8 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <nnlab/nnlab.h>
+
 #include "commands.h"
+#include "error_output.h"
 #include "json_output.h"
+#include "option_parsing.h"
+#include "registry_loading.h"
 
 static gboolean as_json = FALSE;
 static char *kind_filter = NULL;

@@ -4,8 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <nnlab/nnlab.h>
+
 #include "commands.h"
+#include "error_output.h"
 #include "model_loading.h"
+#include "option_parsing.h"
+#include "registry_loading.h"
 
 /* Inputs as a rows x d matrix, from an nnlab dataset or a CSV file. */
 static float *read_inputs(const char *path, size_t d, size_t *rows,

@@ -5,13 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <nnlab/nnlab.h>
+
 #include "checkpointer.h"
 #include "commands.h"
 #include "earlier_run.h"
+#include "error_output.h"
 #include "json_output.h"
 #include "metrics_output.h"
 #include "model_loading.h"
+#include "option_parsing.h"
 #include "progress.h"
+#include "registry_loading.h"
 #include "run_lock.h"
 
 typedef struct train_options {

@@ -1,11 +1,25 @@
-/* nnlab inspect --json: the report cmd_inspect.c built, as one object.
- * Formatting only: no statistic is computed here, and NaN or Inf become
- * null. */
+/* nnlab inspect --json: the report inspect_report.c gathered, as one
+ * object. Formatting only: no statistic is computed here, and NaN or Inf
+ * become null. */
+#include "inspect_json.h"
+
 #include <math.h>
 
-#include "inspect_report.h"
 #include "json_output.h"
 #include "metrics_output.h"
+
+/* "rectifier", "saturating" or "other": the kind name for output. */
+static const char *unit_kind_name(nnlab_unit_kind kind) {
+  switch (kind) {
+    case NNLAB_UNITS_RECTIFIER:
+      return "rectifier";
+    case NNLAB_UNITS_SATURATING:
+      return "saturating";
+    case NNLAB_UNITS_OTHER:
+      break;
+  }
+  return "other";
+}
 
 static void add_count(JsonBuilder *b, const char *key, size_t value) {
   json_builder_set_member_name(b, key);
@@ -162,7 +176,7 @@ static void add_health(JsonBuilder *b, const inspect_report *r) {
     add_count(b, "layer", l + 1);
     json_add_string_member(b, "activation",
                            nnlab_model_layer_activation(model, l)->info->name);
-    json_add_string_member(b, "kind", inspect_unit_kind_name(h->kind));
+    json_add_string_member(b, "kind", unit_kind_name(h->kind));
     add_count(b, "units", h->units);
     if (h->kind == NNLAB_UNITS_RECTIFIER) {
       add_count(b, "dead_units", h->dead_units);

@@ -1,5 +1,5 @@
 /* What nnlab inspect found in a model file or checkpoint, gathered once
- * and printed as text or JSON. */
+ * and printed as text (inspect_text.h) or JSON (inspect_json.h). */
 #ifndef NNLAB_CLI_INSPECT_REPORT_H
 #define NNLAB_CLI_INSPECT_REPORT_H
 
@@ -19,9 +19,13 @@ typedef struct inspect_report {
   char **hints;              /* NULL-terminated */
 } inspect_report;
 
-/* "relu", "leaky_relu", ...: the kind name for output. */
-const char *inspect_unit_kind_name(nnlab_unit_kind kind);
+/* From file, and data_path if set, fills in the layer statistics, the best
+ * epoch, the unit health and the hints. On failure what was gathered so
+ * far is still freed by inspect_report_clear. */
+gboolean inspect_report_gather(inspect_report *report, GError **error);
 
-void inspect_print_json(const inspect_report *report);
+/* Frees what inspect_report_gather allocated; path, file and data_path
+ * stay the caller's. */
+void inspect_report_clear(inspect_report *report);
 
 #endif

@@ -5,7 +5,9 @@
 
 #include <stdio.h>
 
-#include "commands.h"
+#include <nnlab/nnlab.h>
+
+#include "error_output.h"
 #include "json_output.h"
 
 static const char *state_name(nnlab_array_state state) {

@@ -1,10 +1,13 @@
-/* nnlab: the command-line front end of the engine. It dispatches to the
- * cmd_*.c commands and owns what a library must not touch: signal
- * dispositions, the crash handler and stdout. The CLI uses only the public
- * <nnlab/...> API, never core/'s internal headers. */
+/* nnlab: the command-line front end of the engine. main() dispatches to
+ * the cmd_*.c commands and owns what a library must not touch: signal
+ * dispositions, the crash handler and stdout. The commands' shared helpers
+ * have their own files, so that no command calls back into this one. The
+ * CLI uses only the public <nnlab/...> API, never core/'s internal headers. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <nnlab/nnlab.h>
 
 #include "commands.h"
 #include "stdout_stream.h"
@@ -27,26 +30,6 @@ static const command commands[] = {
     {"plugins", cmd_plugins,
      "list plugins, show one, or explain why one is broken"},
 };
-
-int report_error(const GError *error) {
-  fprintf(stderr, "nnlab: error: %s\n", error->message);
-  return 1;
-}
-
-gboolean parse_options(GOptionContext *context, int *argc, char ***argv) {
-  g_autoptr(GError) error = NULL;
-  if (g_option_context_parse(context, argc, argv, &error)) return TRUE;
-  fprintf(stderr, "nnlab: error: %s (try --help)\n", error->message);
-  return FALSE;
-}
-
-nnlab_registry *open_registry(gboolean quiet_warnings) {
-  nnlab_registry *registry = nnlab_registry_new_default();
-  const char *const *warnings = nnlab_registry_warnings(registry);
-  for (size_t i = 0; !quiet_warnings && warnings[i]; i++)
-    fprintf(stderr, "nnlab: warning: %s\n", warnings[i]);
-  return registry;
-}
 
 static void print_usage(FILE *out) {
   fprintf(out,
