@@ -38,32 +38,16 @@ static char *bounded_quote(const char *message) {
                          close);
 }
 
-/* "FILE:LINE: duplicate ..." for a name already seen in table. */
-static gboolean refuse_duplicate(GHashTable *seen, const char *name,
-                                 const char *what, const char *path, int line,
-                                 GError **error) {
-  int first = GPOINTER_TO_INT(g_hash_table_lookup(seen, name));
-  if (!first) {
-    g_hash_table_insert(seen, g_strdup(name), GINT_TO_POINTER(line));
-    return TRUE;
-  }
-  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
-              "%s:%d: duplicate %s (first on line %d); give each once", path,
-              line, what, first);
-  return FALSE;
-}
+/* A section line (key NULL) or key line found in INI text. */
+typedef gboolean (*line_found)(const char *section, const char *key, int line,
+                               void *data);
 
-/* GKeyFile keeps the last of two equal keys in a section and merges two
- * sections of one name, so a repeated one would silently win: refused
- * here, line by line as GKeyFile reads them (leading blanks skipped, '#'
- * comments, a section name up to its last ']', a key up to '='). */
-static gboolean check_duplicates(const char *text, const char *path,
-                                 GError **error) {
+/* Calls found for each section and key line of text, as GKeyFile reads
+ * them (leading blanks skipped, '#' comments, a section name up to its
+ * last ']', a key up to '=' without the blanks around it), until it
+ * returns FALSE. */
+static gboolean walk_lines(const char *text, line_found found, void *data) {
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  g_autoptr(GHashTable) sections =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) keys =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *section = NULL;
   for (int i = 0; lines[i]; i++) {
     char *line = g_strstrip(lines[i]);
@@ -71,23 +55,70 @@ static gboolean check_duplicates(const char *text, const char *path,
     if (line[0] == '[' && end) {
       g_free(section);
       section = g_strndup(line + 1, (gsize)(end - line - 1));
-      g_autofree char *shown = nnlab_excerpt(section);
-      g_autofree char *what = g_strdup_printf("section [%s]", shown);
-      if (!refuse_duplicate(sections, section, what, path, i + 1, error))
-        return FALSE;
-      g_hash_table_remove_all(keys);
+      if (!found(section, NULL, i + 1, data)) return FALSE;
       continue;
     }
     char *equals = strchr(line, '=');
     if (line[0] == '#' || !equals || !section) continue;
     g_autofree char *key = g_strchomp(g_strndup(line, (gsize)(equals - line)));
-    g_autofree char *shown_key = nnlab_excerpt(key);
-    g_autofree char *shown_section = nnlab_excerpt(section);
-    g_autofree char *what =
-        g_strdup_printf("key '%s' in [%s]", shown_key, shown_section);
-    if (!refuse_duplicate(keys, key, what, path, i + 1, error)) return FALSE;
+    if (!found(section, key, i + 1, data)) return FALSE;
   }
   return TRUE;
+}
+
+/* The name a section or key line is indexed under: no section or key
+ * holds a newline. */
+static char *line_name(const char *section, const char *key) {
+  return key ? g_strconcat(section, "\n", key, NULL) : g_strdup(section);
+}
+
+typedef struct line_index {
+  GHashTable *lines; /* line_name to 1-based line */
+  const char *path;  /* NULL: keep the first of a name given twice */
+  GError **error;
+} line_index;
+
+/* GKeyFile keeps the last of two equal keys in a section and merges two
+ * sections of one name, so a repeated one would silently win: with a
+ * path, it is refused with "FILE:LINE: duplicate ...". */
+static gboolean index_line(const char *section, const char *key, int line,
+                           void *data) {
+  line_index *index = data;
+  char *name = line_name(section, key);
+  int first = GPOINTER_TO_INT(g_hash_table_lookup(index->lines, name));
+  if (!first) {
+    g_hash_table_insert(index->lines, name, GINT_TO_POINTER(line));
+    return TRUE;
+  }
+  g_free(name);
+  if (!index->path) return TRUE;
+  g_autofree char *shown_section = nnlab_excerpt(section);
+  g_autofree char *shown_key = key ? nnlab_excerpt(key) : NULL;
+  g_autofree char *what =
+      key ? g_strdup_printf("key '%s' in [%s]", shown_key, shown_section)
+          : g_strdup_printf("section [%s]", shown_section);
+  g_set_error(index->error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+              "%s:%d: duplicate %s (first on line %d); give each once",
+              index->path, line, what, first);
+  return FALSE;
+}
+
+/* The lines of text's sections and keys; with a path, a name given twice
+ * is an error naming it. */
+static GHashTable *index_lines(const char *text, const char *path,
+                               GError **error) {
+  line_index index = {
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), path,
+      error};
+  if (walk_lines(text, index_line, &index)) return index.lines;
+  g_hash_table_unref(index.lines);
+  return NULL;
+}
+
+/* The line of key in section (of section when key is NULL), or 0. */
+static int line_in(GHashTable *lines, const char *section, const char *key) {
+  g_autofree char *name = line_name(section, key);
+  return GPOINTER_TO_INT(g_hash_table_lookup(lines, name));
 }
 
 static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
@@ -130,7 +161,7 @@ gboolean ini_load(ini_reader *r, const char *text, const char *path,
                   const char *const *overrides, const char *example,
                   GError **error) {
   *r = (ini_reader){
-      g_key_file_new(), path, text,
+      g_key_file_new(), path, NULL,
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
   g_autoptr(GError) parse_error = NULL;
   if (!g_key_file_load_from_data(r->file, text, (gsize)-1,
@@ -138,7 +169,7 @@ gboolean ini_load(ini_reader *r, const char *text, const char *path,
     g_autofree char *message = bounded_quote(parse_error->message);
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s", path,
                 message);
-  } else if (check_duplicates(text, path, error) &&
+  } else if ((r->lines = index_lines(text, path, error)) &&
              apply_overrides(r->file, overrides, example, r->overridden,
                              error)) {
     return TRUE;
@@ -149,34 +180,16 @@ gboolean ini_load(ini_reader *r, const char *text, const char *path,
 
 void ini_clear(ini_reader *r) {
   g_clear_pointer(&r->file, g_key_file_unref);
+  g_clear_pointer(&r->lines, g_hash_table_unref);
   g_clear_pointer(&r->overridden, g_hash_table_unref);
-  r->path = r->text = NULL;
+  r->path = NULL;
 }
 
 /* ---- Locations -------------------------------------------------------- */
 
-/* A section name runs to the last ']', as GKeyFile reads it. */
 int ini_line_of(const char *text, const char *section, const char *key) {
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  gboolean inside = FALSE;
-  for (int i = 0; lines[i]; i++) {
-    char *line = g_strstrip(lines[i]);
-    if (line[0] == '[') {
-      char *end = strrchr(line, ']');
-      if (end) *end = '\0';
-      inside = end && strcmp(line + 1, section) == 0;
-      if (inside && !key) return i + 1;
-      continue;
-    }
-    if (!inside || !key) continue;
-    size_t len = strlen(key);
-    if (strncmp(line, key, len) == 0) {
-      const char *rest = line + len;
-      while (*rest == ' ' || *rest == '\t') rest++;
-      if (*rest == '=') return i + 1;
-    }
-  }
-  return 0;
+  g_autoptr(GHashTable) lines = index_lines(text, NULL, NULL);
+  return line_in(lines, section, key);
 }
 
 char *ini_where(const ini_reader *r, const char *section, const char *key) {
@@ -187,8 +200,8 @@ char *ini_where(const ini_reader *r, const char *section, const char *key) {
       return g_strdup_printf("--set %s", shown);
     }
   }
-  int line = ini_line_of(r->text, section, key);
-  if (!line && key) line = ini_line_of(r->text, section, NULL);
+  int line = line_in(r->lines, section, key);
+  if (!line && key) line = line_in(r->lines, section, NULL);
   return line ? g_strdup_printf("%s:%d", r->path, line) : g_strdup(r->path);
 }
 

@@ -9,15 +9,15 @@
 typedef struct ini_reader {
   GKeyFile *file;
   const char *path;       /* borrowed: the file, named in messages */
-  const char *text;       /* borrowed: its text as written, for line numbers */
+  GHashTable *lines;      /* of its sections and keys in the text as written */
   GHashTable *overridden; /* "section.key" set by --set */
 } ini_reader;
 
 /* ---- Loading ---------------------------------------------------------- */
 
 /* Parses INI text (path names it in errors; comments kept) into r, then
- * applies the overrides ("section.key=value", NULL-terminated). text and
- * path must outlive r. A key given twice in a section, or a section given
+ * applies the overrides ("section.key=value", NULL-terminated). path must
+ * outlive r. A key given twice in a section, or a section given
  * twice, is an error naming the line (GKeyFile would keep the last
  * silently). An override GKeyFile cannot hold (a bad section or key name,
  * a value over several lines, invalid UTF-8) is an error naming it;

@@ -665,10 +665,8 @@ nnlab_model *nnlab_run_config_build_model(const nnlab_run_config *c,
   }
   units[c->n_hidden] = n_outputs;
   activations[c->n_hidden] = c->output_activation;
-  g_autoptr(GKeyFile) file = g_key_file_new();
-  g_key_file_load_from_data(file, c->text, (gsize)-1, G_KEY_FILE_NONE, NULL);
-  g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
-  ini_reader r = {file, c->path, c->text, none};
+  g_auto(ini_reader) r = {0};
+  if (!ini_load(&r, c->text, c->path, NULL, NULL, error)) return NULL;
   if (!parameters_fit(n_inputs, units, n_layers)) {
     fail_parameters(&r, error);
     return NULL;
