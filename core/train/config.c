@@ -1,8 +1,8 @@
 /* Run configs (docs/config.md): INI text with --set overrides into an
- * nnlab_run_config, every section and key checked, errors naming the file,
- * line and key and suggesting the nearest. Parsing loads no data and
- * builds no model; nnlab_run_config_build_model does once the input width
- * is known. */
+ * nnlab_run_config, every section and key checked and [layer.N]'s values
+ * read, errors naming the file, line and key and suggesting the nearest.
+ * It only parses: it loads no data and builds no model (run/run.c does,
+ * and checks what needs the input width). */
 #include <math.h>
 #include <string.h>
 
@@ -12,6 +12,7 @@
 
 #include <nnlab/common.h>
 #include "io/ini_reader.h"
+#include "train/config_internal.h"
 #include "plugins/loss_pairing.h"
 #include "base/suggest.h"
 
@@ -175,24 +176,21 @@ static gboolean read_data(const ini_reader *r, nnlab_run_config *c,
   return TRUE;
 }
 
-/* Whether layers of units[0..n_layers) fed n_inputs values hold at most
- * MAX_PARAMETERS weights and biases (the sum stops once past the cap, so
- * it cannot overflow). */
-static gboolean parameters_fit(size_t n_inputs, const size_t *units,
-                               size_t n_layers) {
+/* The sum stops once past the cap, so it cannot overflow. */
+gboolean config_check_parameters(const nnlab_run_config *c, size_t n_inputs,
+                                 size_t n_outputs, GError **error) {
   guint64 total = 0, fan_in = n_inputs;
-  for (size_t i = 0; i < n_layers && total <= MAX_PARAMETERS; i++) {
-    total += (fan_in + 1) * units[i];
-    fan_in = units[i];
+  for (size_t i = 0; i <= c->n_hidden && total <= MAX_PARAMETERS; i++) {
+    size_t units = i < c->n_hidden ? c->hidden_units[i] : n_outputs;
+    total += (fan_in + 1) * units;
+    fan_in = units;
   }
-  return total <= MAX_PARAMETERS;
-}
-
-static gboolean fail_parameters(const ini_reader *r, GError **error) {
-  return ini_fail(r, "model", "hidden", error,
-                  "hidden: the network would have more than %u parameters "
-                  "(1 GiB of float32 weights), the limit",
-                  MAX_PARAMETERS);
+  if (total <= MAX_PARAMETERS) return TRUE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+              "%s: hidden: the network would have more than %u parameters "
+              "(1 GiB of float32 weights), the limit",
+              c->hidden_location, MAX_PARAMETERS);
+  return FALSE;
 }
 
 static gboolean read_model(const ini_reader *r, const nnlab_registry *registry,
@@ -261,8 +259,8 @@ static gboolean read_model(const ini_reader *r, const nnlab_registry *registry,
     nnlab_component_clear(&unused);
   }
   /* The hidden layers alone, before the data gives the input width. */
-  if (!parameters_fit(0, c->hidden_units, c->n_hidden))
-    return fail_parameters(r, error);
+  c->hidden_location = ini_where(r, "model", "hidden");
+  if (!config_check_parameters(c, 0, 0, error)) return FALSE;
   return resolve(r, registry, NNLAB_KIND_ACTIVATION, "model",
                  "output_activation", output, &c->output_activation, error);
 }
@@ -521,39 +519,7 @@ static gboolean check_pairing(const ini_reader *r,
   return !problem || ini_fail(r, "training", "loss", error, "%s", problem);
 }
 
-/* "1, -1; -1, 1": rows separated by ';', values by ','. */
-static gboolean parse_floats(const ini_reader *r, const char *section,
-                             const char *key, size_t expected, float **out,
-                             GError **error) {
-  g_autofree char *raw = ini_raw(r, section, key);
-  if (!raw) return TRUE;
-  g_autofree float *values = g_new0(float, MAX(expected, 1));
-  size_t count = 0;
-  g_auto(GStrv) rows = g_strsplit(raw, ";", -1);
-  for (size_t i = 0; rows[i]; i++) {
-    g_auto(GStrv) cells = g_strsplit(rows[i], ",", -1);
-    for (size_t j = 0; cells[j]; j++) {
-      char *cell = g_strstrip(cells[j]), *end = NULL;
-      if (!*cell) continue;
-      double v = g_ascii_strtod(cell, &end);
-      if (*end || !isfinite(v)) {
-        g_autofree char *shown = nnlab_excerpt(cell);
-        return ini_fail(r, section, key, error,
-                        "%s: '%s' is not a finite number", key, shown);
-      }
-      if (count < expected) values[count] = (float)v;
-      count++;
-    }
-  }
-  if (count != expected)
-    return ini_fail(r, section, key, error,
-                    "%s: expected %zu values, found %zu", key, expected, count);
-  *out = g_steal_pointer(&values);
-  return TRUE;
-}
-
-/* [layer.N] sections need the input width, known once data is loaded, so
- * they are checked here for layer numbers and parsed in build_model. */
+/* [layer.N] numbers beyond the model's layers. */
 static gboolean check_layer_sections(const ini_reader *r,
                                      const nnlab_run_config *c,
                                      GError **error) {
@@ -571,6 +537,54 @@ static gboolean check_layer_sections(const ini_reader *r,
   return TRUE;
 }
 
+/* "1, -1; -1, 1": rows separated by ';', values by ','. Only counted
+ * here: the rows' shape waits for the input width (build_model). */
+static gboolean parse_floats(const ini_reader *r, const char *section,
+                             const char *key, float **out, size_t *count,
+                             char **location, GError **error) {
+  g_autofree char *raw = ini_raw(r, section, key);
+  if (!raw) return TRUE;
+  /* Zero-terminated, so never NULL even when empty. */
+  g_autoptr(GArray) values = g_array_new(TRUE, FALSE, sizeof(float));
+  g_auto(GStrv) rows = g_strsplit(raw, ";", -1);
+  for (size_t i = 0; rows[i]; i++) {
+    g_auto(GStrv) cells = g_strsplit(rows[i], ",", -1);
+    for (size_t j = 0; cells[j]; j++) {
+      char *cell = g_strstrip(cells[j]), *end = NULL;
+      if (!*cell) continue;
+      double v = g_ascii_strtod(cell, &end);
+      if (*end || !isfinite(v)) {
+        g_autofree char *shown = nnlab_excerpt(cell);
+        return ini_fail(r, section, key, error,
+                        "%s: '%s' is not a finite number", key, shown);
+      }
+      float f = (float)v;
+      g_array_append_val(values, f);
+    }
+  }
+  *count = values->len;
+  *location = ini_where(r, section, key);
+  *out = (float *)g_array_free(g_steal_pointer(&values), FALSE);
+  return TRUE;
+}
+
+/* Each layer's hand-set weights and bias, from [layer.N]. */
+static gboolean read_layers(const ini_reader *r, nnlab_run_config *c,
+                            GError **error) {
+  if (!check_layer_sections(r, c, error)) return FALSE;
+  c->layers = g_new0(nnlab_run_config_layer, c->n_hidden + 1);
+  for (size_t l = 0; l <= c->n_hidden; l++) {
+    nnlab_run_config_layer *layer = &c->layers[l];
+    g_autofree char *section = g_strdup_printf("layer.%zu", l + 1);
+    if (!parse_floats(r, section, "weights", &layer->weights, &layer->n_weights,
+                      &layer->weights_location, error) ||
+        !parse_floats(r, section, "bias", &layer->bias, &layer->n_bias,
+                      &layer->bias_location, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 void nnlab_run_config_free(nnlab_run_config *c) {
   if (!c) return;
   for (size_t i = 0; c->hidden_activations && i < c->n_hidden; i++)
@@ -581,6 +595,14 @@ void nnlab_run_config_free(nnlab_run_config *c) {
   nnlab_component_clear(&c->loss);
   nnlab_component_clear(&c->optimizer);
   g_free(c->loss_location);
+  g_free(c->hidden_location);
+  for (size_t i = 0; c->layers && i <= c->n_hidden; i++) {
+    g_free(c->layers[i].weights);
+    g_free(c->layers[i].bias);
+    g_free(c->layers[i].weights_location);
+    g_free(c->layers[i].bias_location);
+  }
+  g_free(c->layers);
   g_free(c->data_path);
   g_free(c->text);
   g_free(c->path);
@@ -607,8 +629,7 @@ nnlab_run_config *nnlab_run_config_parse(const char *text, const char *path,
   if (!read_data(&r, c, error) || !read_model(&r, registry, c, error) ||
       !read_training(&r, registry, c, error) ||
       !read_optimizer(&r, registry, c, error) ||
-      !check_pairing(&r, registry, c, error) ||
-      !check_layer_sections(&r, c, error)) {
+      !check_pairing(&r, registry, c, error) || !read_layers(&r, c, error)) {
     nnlab_run_config_free(c);
     return NULL;
   }
@@ -651,49 +672,4 @@ gboolean nnlab_run_config_check_data(const nnlab_run_config *c,
   g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s",
               c->loss_location ? c->loss_location : c->path, problem);
   return FALSE;
-}
-
-nnlab_model *nnlab_run_config_build_model(const nnlab_run_config *c,
-                                          size_t n_inputs, size_t n_outputs,
-                                          GError **error) {
-  size_t n_layers = c->n_hidden + 1;
-  g_autofree size_t *units = g_new(size_t, n_layers);
-  g_autofree nnlab_component *activations = g_new(nnlab_component, n_layers);
-  for (size_t i = 0; i < c->n_hidden; i++) {
-    units[i] = c->hidden_units[i];
-    activations[i] = c->hidden_activations[i];
-  }
-  units[c->n_hidden] = n_outputs;
-  activations[c->n_hidden] = c->output_activation;
-  g_auto(ini_reader) r = {0};
-  if (!ini_load(&r, c->text, c->path, NULL, NULL, error)) return NULL;
-  if (!parameters_fit(n_inputs, units, n_layers)) {
-    fail_parameters(&r, error);
-    return NULL;
-  }
-  nnlab_model *model = nnlab_model_new_from_components(
-      n_inputs, units, activations, n_layers, error);
-  if (!model) return NULL;
-  nnlab_rng rng;
-  nnlab_rng_seed(&rng, c->seed);
-  nnlab_model_init(model, c->init, c->init_scale, &rng);
-  /* Hand-set weights from [layer.N]. */
-  size_t fan_in = n_inputs;
-  for (size_t l = 0; l < n_layers; l++) {
-    g_autofree char *section = g_strdup_printf("layer.%zu", l + 1);
-    g_autofree float *weights = NULL, *bias = NULL;
-    if (!parse_floats(&r, section, "weights", fan_in * units[l], &weights,
-                      error) ||
-        !parse_floats(&r, section, "bias", units[l], &bias, error)) {
-      nnlab_model_free(model);
-      return NULL;
-    }
-    if (weights)
-      memcpy(nnlab_model_layer_weights(model, l), weights,
-             fan_in * units[l] * sizeof(float));
-    if (bias)
-      memcpy(nnlab_model_layer_bias(model, l), bias, units[l] * sizeof(float));
-    fan_in = units[l];
-  }
-  return model;
 }
