@@ -1,7 +1,7 @@
-/* Values of comparison specs that train configs lack: batch sizes that
- * may be "full", and the config overrides a plan sets, learning rates
- * among them. Locations and plain values come from io/ini_reader.h; it
- * knows no section's keys. */
+/* Values particular to comparison specs: batch sizes that may be "full",
+ * the config overrides a plan sets, and learning rates as text that reads
+ * back exactly. Reading and locating keys is io/ini_reader.h's; this
+ * knows no section or key. */
 #include "compare/compare_spec.h"
 
 gboolean spec_parse_batch_size(const char *text, guint64 *out) {

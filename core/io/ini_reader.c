@@ -160,9 +160,10 @@ static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
 gboolean ini_load(ini_reader *r, const char *text, const char *path,
                   const char *const *overrides, const char *example,
                   GError **error) {
-  *r = (ini_reader){
-      g_key_file_new(), path, NULL,
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+  *r = (ini_reader){.file = g_key_file_new(),
+                    .path = path,
+                    .overridden = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                        g_free, NULL)};
   g_autoptr(GError) parse_error = NULL;
   if (!g_key_file_load_from_data(r->file, text, (gsize)-1,
                                  G_KEY_FILE_KEEP_COMMENTS, &parse_error)) {

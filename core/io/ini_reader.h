@@ -9,7 +9,7 @@
 typedef struct ini_reader {
   GKeyFile *file;
   const char *path;       /* borrowed: the file, named in messages */
-  GHashTable *lines;      /* of its sections and keys in the text as written */
+  GHashTable *lines;      /* its sections' and keys' lines in the text */
   GHashTable *overridden; /* "section.key" set by --set */
 } ini_reader;
 
