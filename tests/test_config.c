@@ -1,6 +1,7 @@
 /* Run configs: what a user sees for mistakes in an INI file (the message
  * names the line or --set key, and suggests the nearest name). Configs are
- * parsed from text in memory; nothing is loaded, built or trained. */
+ * parsed from text in memory; nothing is loaded or trained, and the only
+ * models built are a few units wide. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -174,6 +175,83 @@ static void test_split_fractions_must_leave_training_rows(void **state) {
   expect_error(text, NULL, "val_fraction + test_fraction must be below 1");
 }
 
+/* The output layer's hand-set values after the valid text's 18 lines:
+ * [layer.3] on line 19, weights on 20, bias on 21. */
+static char *with_output_layer(const char *weights, const char *bias) {
+  return g_strdup_printf("%s[layer.3]\nweights = %s\nbias = %s\n", valid_text,
+                         weights, bias);
+}
+
+static void test_layer_values_are_numbers_when_loaded(void **state) {
+  (void)state;
+  g_autofree char *text = with_output_layer("1; 2; x; 4", "0");
+  expect_error(text, NULL,
+               "/cfg/run.ini:20: weights: 'x' is not a finite number");
+  g_autofree char *bias = with_output_layer("1; 2; 3; 4", "inf");
+  expect_error(bias, NULL,
+               "/cfg/run.ini:21: bias: 'inf' is not a finite number");
+}
+
+static nnlab_run_config *parse_valid(const char *text) {
+  GError *error = NULL;
+  nnlab_run_config *c = nnlab_run_config_parse(text, "/cfg/run.ini", NULL,
+                                               test_registry(), &error);
+  if (!c) fail_msg("%s", error->message);
+  return c;
+}
+
+static void expect_build_error(const nnlab_run_config *c, size_t n_inputs,
+                               const char *message) {
+  GError *error = NULL;
+  nnlab_model *model = nnlab_run_config_build_model(c, n_inputs, 1, &error);
+  assert_null(model);
+  assert_non_null(error);
+  assert_string_equal(error->message, message);
+  g_error_free(error);
+}
+
+/* Counts wait for the input width; the values given are the model's. */
+static void test_layer_values_counted_when_built(void **state) {
+  (void)state;
+  g_autofree char *text = with_output_layer("1; 2; 3; 4", "0.5");
+  nnlab_run_config *c = parse_valid(text);
+  GError *error = NULL;
+  nnlab_model *model = nnlab_run_config_build_model(c, 3, 1, &error);
+  if (!model) fail_msg("%s", error->message);
+  const float *w = nnlab_model_layer_weights(model, 2);
+  assert_true(w[0] == 1 && w[1] == 2 && w[2] == 3 && w[3] == 4);
+  assert_true(nnlab_model_layer_bias(model, 2)[0] == 0.5f);
+  nnlab_model_free(model);
+  nnlab_run_config_free(c);
+  g_autofree char *short_weights = with_output_layer("1; 2; 3", "0.5");
+  c = parse_valid(short_weights);
+  expect_build_error(c, 3,
+                     "/cfg/run.ini:20: weights: expected 4 values, found 3");
+  nnlab_run_config_free(c);
+  g_autofree char *long_bias = with_output_layer("1; 2; 3; 4", "0.5, 1");
+  c = parse_valid(long_bias);
+  expect_build_error(c, 3, "/cfg/run.ini:21: bias: expected 1 values, found 2");
+  nnlab_run_config_free(c);
+}
+
+/* The cap on parameters names [model] hidden, or its section when the
+ * hidden layers are left out and the inputs alone pass the cap. */
+static void test_parameter_cap_names_hidden(void **state) {
+  (void)state;
+  const char *message =
+      "hidden: the network would have more than 268435456 parameters (1 GiB "
+      "of float32 weights), the limit";
+  g_autofree char *at_hidden = g_strdup_printf("/cfg/run.ini:6: %s", message);
+  g_autofree char *at_model = g_strdup_printf("/cfg/run.ini:5: %s", message);
+  nnlab_run_config *c = parse_valid(valid_text);
+  expect_build_error(c, (size_t)1 << 25, at_hidden);
+  nnlab_run_config_free(c);
+  g_autofree char *no_hidden = edited(6, "");
+  c = parse_valid(no_hidden);
+  expect_build_error(c, (size_t)1 << 28, at_model);
+  nnlab_run_config_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_config_resolves_everything),
@@ -186,6 +264,9 @@ int main(void) {
       cmocka_unit_test(test_overrides_apply_and_are_named_in_errors),
       cmocka_unit_test(test_unreadable_names_and_values_are_errors),
       cmocka_unit_test(test_split_fractions_must_leave_training_rows),
+      cmocka_unit_test(test_layer_values_are_numbers_when_loaded),
+      cmocka_unit_test(test_layer_values_counted_when_built),
+      cmocka_unit_test(test_parameter_cap_names_hidden),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,7 +50,7 @@ static void relocate(const spec_state *s, const GPtrArray *sets,
     const char *section = i < from_candidate          ? "problem"
                           : strcmp(key, "seeds") == 0 ? "compare"
                                                       : group;
-    g_autofree char *location = spec_where(&s->r, section, key);
+    g_autofree char *location = ini_where(&s->r, section, key);
     char *message =
         g_strdup_printf("%s: %s", location, error->message + strlen(prefix));
     g_free(error->message);
@@ -127,9 +127,9 @@ static gboolean problem_split_seed(const spec_state *s, char **split_seed,
   *split_seed = g_strdup_printf("%" G_GUINT64_FORMAT, base->split.seed);
   nnlab_run_config_free(base);
   if (perceptron)
-    return spec_fail(&s->r, "problem", "config", error,
-                     "config: the perceptron rule has no optimizer to "
-                     "compare; use rule = gradient");
+    return ini_fail(&s->r, "problem", "config", error,
+                    "config: the perceptron rule has no optimizer to "
+                    "compare; use rule = gradient");
   return TRUE;
 }
 
@@ -183,8 +183,8 @@ gboolean compare_plan_dataset_runs(spec_state *s, nnlab_compare *c,
 static char *data_path_location(const spec_state *s) {
   for (guint i = 0; i < s->problem_keys->len; i++)
     if (strcmp(g_ptr_array_index(s->problem_keys, i), "data.path") == 0)
-      return spec_where(&s->r, "problem", "data.path");
-  int line = spec_line_of(s->config_text, "data", "path");
+      return ini_where(&s->r, "problem", "data.path");
+  int line = ini_line_of(s->config_text, "data", "path");
   return line ? g_strdup_printf("%s:%d", s->config_path, line)
               : g_strdup(s->config_path);
 }

@@ -10,7 +10,6 @@
 
 #include "compare/compare_spec.h"
 #include <nnlab/common.h>
-#include "io/key_file_overrides.h"
 #include "base/suggest.h"
 
 #define MAX_SEEDS 10000
@@ -80,9 +79,9 @@ gboolean nnlab_compare_metric_is_loss(nnlab_compare_metric metric) {
   return metric < NNLAB_COMPARE_N_FINAL && measure_of(metric) == MEASURE_LOSS;
 }
 
-static gboolean read_seeds(const spec_reader *r, nnlab_compare *c,
+static gboolean read_seeds(const ini_reader *r, nnlab_compare *c,
                            GError **error) {
-  g_autofree char *raw = spec_raw(r, "compare", "seeds");
+  g_autofree char *raw = ini_raw(r, "compare", "seeds");
   if (!raw) raw = g_strdup("1..3");
   g_autoptr(GArray) seeds = g_array_new(FALSE, FALSE, sizeof(guint64));
   g_auto(GStrv) items = g_strsplit(raw, ",", -1);
@@ -93,35 +92,34 @@ static gboolean read_seeds(const spec_reader *r, nnlab_compare *c,
     gboolean ok;
     if (dots) {
       *dots = '\0';
-      ok = spec_parse_count(g_strstrip(item), G_MAXUINT64, &from) &&
-           spec_parse_count(g_strstrip(dots + 2), G_MAXUINT64, &to) &&
+      ok = ini_parse_count(g_strstrip(item), G_MAXUINT64, &from) &&
+           ini_parse_count(g_strstrip(dots + 2), G_MAXUINT64, &to) &&
            from <= to && to - from < MAX_SEEDS;
     } else {
-      ok = spec_parse_count(item, G_MAXUINT64, &from);
+      ok = ini_parse_count(item, G_MAXUINT64, &from);
       to = from;
     }
     if (!ok) {
       g_autofree char *shown = nnlab_excerpt(raw);
-      return spec_fail(r, "compare", "seeds", error,
-                       "seeds: expected seeds like '1, 2, 3' or a range like "
-                       "'1..5', got '%s'",
-                       shown);
+      return ini_fail(r, "compare", "seeds", error,
+                      "seeds: expected seeds like '1, 2, 3' or a range like "
+                      "'1..5', got '%s'",
+                      shown);
     }
     for (guint64 s = from;; s++) {
       for (guint j = 0; j < seeds->len; j++)
         if (g_array_index(seeds, guint64, j) == s)
-          return spec_fail(r, "compare", "seeds", error,
-                           "seeds: seed %" G_GUINT64_FORMAT " appears twice",
-                           s);
+          return ini_fail(r, "compare", "seeds", error,
+                          "seeds: seed %" G_GUINT64_FORMAT " appears twice", s);
       g_array_append_val(seeds, s);
       if (seeds->len > MAX_SEEDS)
-        return spec_fail(r, "compare", "seeds", error,
-                         "seeds: at most %d seeds", MAX_SEEDS);
+        return ini_fail(r, "compare", "seeds", error, "seeds: at most %d seeds",
+                        MAX_SEEDS);
       if (s == to) break;
     }
   }
   if (seeds->len == 0)
-    return spec_fail(r, "compare", "seeds", error, "seeds: give at least one");
+    return ini_fail(r, "compare", "seeds", error, "seeds: give at least one");
   c->n_seeds = seeds->len;
   c->seeds = (uint64_t *)g_array_steal(seeds, NULL);
   return TRUE;
@@ -138,10 +136,10 @@ static gboolean parse_grid(const char *raw, GArray *values) {
     double from = 0, to = 0;
     guint64 count = 0;
     if (g_strv_length(parts) != 3 ||
-        !spec_parse_number(g_strstrip(parts[0]), &from) ||
-        !spec_parse_number(g_strstrip(parts[1]), &to) ||
-        !spec_parse_count(g_strstrip(parts[2]), MAX_GRID, &count) ||
-        from <= 0 || to <= 0 || count < 2)
+        !ini_parse_number(g_strstrip(parts[0]), &from) ||
+        !ini_parse_number(g_strstrip(parts[1]), &to) ||
+        !ini_parse_count(g_strstrip(parts[2]), MAX_GRID, &count) || from <= 0 ||
+        to <= 0 || count < 2)
       return FALSE;
     for (guint64 i = 0; i < count; i++) {
       double v = from * pow(to / from, (double)i / (double)(count - 1));
@@ -152,7 +150,7 @@ static gboolean parse_grid(const char *raw, GArray *values) {
   g_auto(GStrv) items = g_strsplit(raw, ",", -1);
   for (size_t i = 0; items[i]; i++) {
     double v = 0;
-    if (!spec_parse_number(g_strstrip(items[i]), &v) || v <= 0) return FALSE;
+    if (!ini_parse_number(g_strstrip(items[i]), &v) || v <= 0) return FALSE;
     g_array_append_val(values, v);
   }
   return values->len > 0 && values->len <= MAX_GRID;
@@ -186,75 +184,66 @@ static gboolean check_sections(spec_state *s, GError **error) {
         nearest ? g_strdup_printf(" (did you mean [%s]?)", nearest)
                 : g_strdup("");
     g_autofree char *shown = nnlab_excerpt(g);
-    return spec_fail(&s->r, g, NULL, error,
-                     "unknown section [%s]%s; expected [compare], [problem] "
-                     "and [candidate NAME] sections",
-                     shown, hint);
+    return ini_fail(&s->r, g, NULL, error,
+                    "unknown section [%s]%s; expected [compare], [problem] "
+                    "and [candidate NAME] sections",
+                    shown, hint);
   }
   if (!g_key_file_has_group(s->r.file, "problem"))
-    return spec_fail(&s->r, "problem", NULL, error,
-                     "missing section [problem] (config = FILE.ini, or "
-                     "function = rosenbrock, beale, bowl or quadratic_deep)");
+    return ini_fail(&s->r, "problem", NULL, error,
+                    "missing section [problem] (config = FILE.ini, or "
+                    "function = rosenbrock, beale, bowl or quadratic_deep)");
   if (candidates->len == 0)
-    return spec_fail(&s->r, "problem", NULL, error,
-                     "no [candidate NAME] sections: name at least one "
-                     "candidate to run");
+    return ini_fail(&s->r, "problem", NULL, error,
+                    "no [candidate NAME] sections: name at least one "
+                    "candidate to run");
   g_ptr_array_add(candidates, NULL);
   s->groups = (char **)g_ptr_array_steal(candidates, NULL);
   return TRUE;
 }
 
-static gboolean check_keys(const spec_reader *r, const char *section,
+/* ini_check_keys; in a candidate, an unknown key with no near name is
+ * most likely an optimizer's hyperparameter. */
+static gboolean check_keys(const ini_reader *r, const char *section,
                            const char *const *known, gboolean dotted_ok,
                            GError **error) {
-  g_auto(GStrv) keys = g_key_file_get_keys(r->file, section, NULL, NULL);
-  for (size_t i = 0; keys && keys[i]; i++) {
-    if (g_strv_contains(known, keys[i])) continue;
-    if (dotted_ok && strchr(keys[i], '.')) continue;
-    g_autofree char *hint = suggest_hint(keys[i], known);
-    if (!*hint && is_candidate_group(section)) {
-      g_free(hint);
-      hint = g_strdup(
-          "; an optimizer's hyperparameters go in its spec, e.g. "
-          "optimizer = adam(lr=0.01, betas=(0.9, 0.99))");
-    }
-    g_autofree char *key = nnlab_excerpt(keys[i]);
-    g_autofree char *shown_section = nnlab_excerpt(section);
-    return spec_fail(r, section, keys[i], error, "unknown key '%s' in [%s]%s",
-                     key, shown_section, hint);
-  }
-  return TRUE;
+  const char *otherwise =
+      is_candidate_group(section)
+          ? "; an optimizer's hyperparameters go in its spec, e.g. "
+            "optimizer = adam(lr=0.01, betas=(0.9, 0.99))"
+          : NULL;
+  return ini_check_keys(r, section, known, dotted_ok, otherwise, error);
 }
 
 /* Keys of train configs that the harness sets itself, or that must be the
  * same for every candidate. */
-static gboolean check_config_key(const spec_reader *r, const char *section,
+static gboolean check_config_key(const ini_reader *r, const char *section,
                                  const char *key, gboolean in_candidate,
                                  GError **error) {
   if (!strcmp(key, "model.seed") || !strcmp(key, "training.shuffle_seed"))
-    return spec_fail(r, section, key, error,
-                     "%s: the seeds come from [compare] seeds, so that every "
-                     "candidate starts from the same weights and data order",
-                     key);
+    return ini_fail(r, section, key, error,
+                    "%s: the seeds come from [compare] seeds, so that every "
+                    "candidate starts from the same weights and data order",
+                    key);
   if (in_candidate && g_str_has_prefix(key, "data."))
-    return spec_fail(r, section, key, error,
-                     "%s: data settings belong in [problem], so that every "
-                     "candidate sees the same data and split",
-                     key);
+    return ini_fail(r, section, key, error,
+                    "%s: data settings belong in [problem], so that every "
+                    "candidate sees the same data and split",
+                    key);
   if (!in_candidate && g_str_has_prefix(key, "optimizer."))
-    return spec_fail(r, section, key, error,
-                     "%s: optimizer settings belong to the candidates "
-                     "(optimizer = NAME(key=value, ...))",
-                     key);
+    return ini_fail(r, section, key, error,
+                    "%s: optimizer settings belong to the candidates "
+                    "(optimizer = NAME(key=value, ...))",
+                    key);
   return TRUE;
 }
 
 static gboolean read_compare(spec_state *s, nnlab_compare *c, GError **error) {
-  const spec_reader *r = &s->r;
+  const ini_reader *r = &s->r;
   if (!check_keys(r, "compare", compare_keys, FALSE, error) ||
       !read_seeds(r, c, error))
     return FALSE;
-  g_autofree char *title = spec_raw(r, "compare", "title");
+  g_autofree char *title = ini_raw(r, "compare", "title");
   if (title && *title) {
     c->title = g_steal_pointer(&title);
   } else {
@@ -265,17 +254,17 @@ static gboolean read_compare(spec_state *s, nnlab_compare *c, GError **error) {
   static const char *const formats[] = {"png", "svg", NULL};
   static const char *const bands[] = {"minmax", "std", NULL};
   size_t format = 0, band = 0;
-  if (!spec_get_choice(r, "compare", "plot_format", formats, &format, error) ||
-      !spec_get_choice(r, "compare", "band", bands, &band, error))
+  if (!ini_get_choice(r, "compare", "plot_format", formats, &format, error) ||
+      !ini_get_choice(r, "compare", "band", bands, &band, error))
     return FALSE;
   c->plot_format = g_strdup(formats[format]);
   c->std_band = band == 1;
-  g_autofree char *target = spec_raw(r, "compare", "target");
+  g_autofree char *target = ini_raw(r, "compare", "target");
   if (target) {
-    if (!spec_parse_number(target, &c->target)) {
+    if (!ini_parse_number(target, &c->target)) {
       g_autofree char *shown = nnlab_excerpt(target);
-      return spec_fail(r, "compare", "target", error,
-                       "target: expected a number, got '%s'", shown);
+      return ini_fail(r, "compare", "target", error,
+                      "target: expected a number, got '%s'", shown);
     }
     c->has_target = TRUE;
   }
@@ -288,59 +277,58 @@ static gboolean read_metric(const spec_state *s, const nnlab_compare *c,
                             const char *key, nnlab_compare_metric fallback,
                             gboolean curve_only, gboolean final_only,
                             nnlab_compare_metric *out, GError **error) {
-  const spec_reader *r = &s->r;
-  g_autofree char *raw = spec_raw(r, "compare", key);
+  const ini_reader *r = &s->r;
+  g_autofree char *raw = ini_raw(r, "compare", key);
   if (!raw) return *out = fallback, TRUE;
   if (!nnlab_compare_metric_from_name(raw, out)) {
     g_autofree char *hint = suggest_hint(raw, metric_names);
     g_autofree char *shown = nnlab_excerpt(raw);
-    return spec_fail(r, "compare", key, error,
-                     "%s: unknown metric '%s'%s; expected train_, val_ or "
-                     "test_ followed by loss, accuracy, rmse, mae or r2, or "
-                     "epochs_to_target or seconds_to_target",
-                     key, shown, hint);
+    return ini_fail(r, "compare", key, error,
+                    "%s: unknown metric '%s'%s; expected train_, val_ or "
+                    "test_ followed by loss, accuracy, rmse, mae or r2, or "
+                    "epochs_to_target or seconds_to_target",
+                    key, shown, hint);
   }
   nnlab_compare_metric m = *out;
   gboolean timing = m == NNLAB_COMPARE_EPOCHS_TO_TARGET ||
                     m == NNLAB_COMPARE_SECONDS_TO_TARGET;
   if (timing && (final_only || curve_only))
-    return spec_fail(r, "compare", key, error,
-                     "%s: expected a metric such as val_loss, not %s", key,
-                     raw);
+    return ini_fail(r, "compare", key, error,
+                    "%s: expected a metric such as val_loss, not %s", key, raw);
   if (timing && !c->has_target)
-    return spec_fail(r, "compare", key, error, "%s: %s needs [compare] target",
-                     key, raw);
+    return ini_fail(r, "compare", key, error, "%s: %s needs [compare] target",
+                    key, raw);
   if (curve_only && m >= NNLAB_COMPARE_TEST_LOSS)
-    return spec_fail(r, "compare", key, error,
-                     "%s: %s is measured only at the end; use a train_ or "
-                     "val_ metric",
-                     key, raw);
+    return ini_fail(r, "compare", key, error,
+                    "%s: %s is measured only at the end; use a train_ or "
+                    "val_ metric",
+                    key, raw);
   if (timing) return TRUE;
   if (c->kind != NNLAB_COMPARE_DATASET && m != NNLAB_COMPARE_TRAIN_LOSS)
-    return spec_fail(r, "compare", key, error,
-                     "%s: a test function has one loss, f(x) - f(x*): use "
-                     "loss",
-                     key);
+    return ini_fail(r, "compare", key, error,
+                    "%s: a test function has one loss, f(x) - f(x*): use "
+                    "loss",
+                    key);
   metric_measure measure = measure_of(m);
   if (measure == MEASURE_ACCURACY && c->task != NNLAB_TASK_CLASSIFICATION)
-    return spec_fail(r, "compare", key, error,
-                     "%s: %s needs a classification problem; use rmse, mae "
-                     "or r2 for regression",
-                     key, raw);
+    return ini_fail(r, "compare", key, error,
+                    "%s: %s needs a classification problem; use rmse, mae "
+                    "or r2 for regression",
+                    key, raw);
   if (measure > MEASURE_ACCURACY && c->task != NNLAB_TASK_REGRESSION)
-    return spec_fail(r, "compare", key, error,
-                     "%s: %s needs a regression problem; use accuracy for "
-                     "classification",
-                     key, raw);
+    return ini_fail(r, "compare", key, error,
+                    "%s: %s needs a regression problem; use accuracy for "
+                    "classification",
+                    key, raw);
   const nnlab_run_config *base = c->priv->configs ? c->priv->configs[0] : NULL;
   gboolean is_val = m >= NNLAB_COMPARE_VAL_LOSS && m < NNLAB_COMPARE_TEST_LOSS;
   gboolean is_test = m >= NNLAB_COMPARE_TEST_LOSS;
   if ((is_val && (!base || base->split.val_fraction == 0)) ||
       (is_test && (!base || base->split.test_fraction == 0)))
-    return spec_fail(r, "compare", key, error,
-                     "%s: %s needs %s data ([data] %s in the problem's config)",
-                     key, raw, is_val ? "validation" : "test",
-                     is_val ? "val_fraction" : "test_fraction");
+    return ini_fail(r, "compare", key, error,
+                    "%s: %s needs %s data ([data] %s in the problem's config)",
+                    key, raw, is_val ? "validation" : "test",
+                    is_val ? "val_fraction" : "test_fraction");
   return TRUE;
 }
 
@@ -351,11 +339,11 @@ static gboolean check_comparable(const spec_state *s, const char *key,
                                  nnlab_compare_metric common,
                                  const char *losses, GError **error) {
   if (!nnlab_compare_metric_is_loss(metric)) return TRUE;
-  return spec_fail(&s->r, "compare", key, error,
-                   "%s: candidates use different losses (%s), so their %s "
-                   "values do not compare; use a common metric such as %s",
-                   key, losses, nnlab_compare_metric_name(metric),
-                   nnlab_compare_metric_name(common));
+  return ini_fail(&s->r, "compare", key, error,
+                  "%s: candidates use different losses (%s), so their %s "
+                  "values do not compare; use a common metric such as %s",
+                  key, losses, nnlab_compare_metric_name(metric),
+                  nnlab_compare_metric_name(common));
 }
 
 static gboolean read_metrics(const spec_state *s, nnlab_compare *c,
@@ -371,10 +359,10 @@ static gboolean read_metrics(const spec_state *s, nnlab_compare *c,
     fallback = common;
     if (c->has_target &&
         !g_key_file_has_key(s->r.file, "compare", "target_metric", NULL))
-      return spec_fail(&s->r, "compare", "target", error,
-                       "target: candidates use different losses (%s); set "
-                       "target_metric to a common metric such as %s",
-                       losses, nnlab_compare_metric_name(common));
+      return ini_fail(&s->r, "compare", "target", error,
+                      "target: candidates use different losses (%s); set "
+                      "target_metric to a common metric such as %s",
+                      losses, nnlab_compare_metric_name(common));
   }
   if (!read_metric(s, c, "target_metric", fallback, TRUE, FALSE,
                    &c->target_metric, error) ||
@@ -393,12 +381,12 @@ static gboolean read_metrics(const spec_state *s, nnlab_compare *c,
 /* ---- Problems -------------------------------------------------------- */
 
 static gboolean read_function(spec_state *s, nnlab_compare *c, GError **error) {
-  const spec_reader *r = &s->r;
+  const ini_reader *r = &s->r;
   compare_function *f = &c->priv->function;
   size_t kind = 0;
   if (!check_keys(r, "problem", function_keys, FALSE, error) ||
-      !spec_get_choice(r, "problem", "function", compare_function_names, &kind,
-                       error))
+      !ini_get_choice(r, "problem", "function", compare_function_names, &kind,
+                      error))
     return FALSE;
   f->kind = (compare_function_kind)kind;
   c->kind = kind == COMPARE_QUADRATIC_DEEP ? NNLAB_COMPARE_QUADRATIC
@@ -412,55 +400,55 @@ static gboolean read_function(spec_state *s, nnlab_compare *c, GError **error) {
                                                "batch_size"};
   for (size_t i = 0; i < G_N_ELEMENTS(only_2d); i++)
     if (quadratic && g_key_file_has_key(r->file, "problem", only_2d[i], NULL))
-      return spec_fail(r, "problem", only_2d[i], error,
-                       "%s: applies to the 2-D functions, not quadratic_deep",
-                       only_2d[i]);
+      return ini_fail(r, "problem", only_2d[i], error,
+                      "%s: applies to the 2-D functions, not quadratic_deep",
+                      only_2d[i]);
   for (size_t i = 0; i < G_N_ELEMENTS(only_quadratic); i++)
     if (!quadratic &&
         g_key_file_has_key(r->file, "problem", only_quadratic[i], NULL))
-      return spec_fail(r, "problem", only_quadratic[i], error,
-                       "%s: applies to quadratic_deep only", only_quadratic[i]);
+      return ini_fail(r, "problem", only_quadratic[i], error,
+                      "%s: applies to quadratic_deep only", only_quadratic[i]);
   if (kind != COMPARE_BOWL &&
       (g_key_file_has_key(r->file, "problem", "condition", NULL) ||
        g_key_file_has_key(r->file, "problem", "angle", NULL)))
-    return spec_fail(r, "problem",
-                     g_key_file_has_key(r->file, "problem", "condition", NULL)
-                         ? "condition"
-                         : "angle",
-                     error, "condition and angle apply to the bowl only");
+    return ini_fail(r, "problem",
+                    g_key_file_has_key(r->file, "problem", "condition", NULL)
+                        ? "condition"
+                        : "angle",
+                    error, "condition and angle apply to the bowl only");
   guint64 steps = 0, dim = 0, seed = 0, batch = 128;
-  if (!spec_get_count(r, "problem", "steps", quadratic ? 300 : 200, 1, 1000000,
-                      &steps, error) ||
-      !spec_get_double(r, "problem", "noise", 0, 0, 1e6, &f->noise, error) ||
-      !spec_get_double(r, "problem", "condition", 10, 1, 1e8, &f->condition,
-                       error) ||
-      !spec_get_double(r, "problem", "angle", 0, -360, 360, &f->angle, error) ||
-      !spec_get_count(r, "problem", "dim", 100, 2, 2000, &dim, error) ||
-      !spec_get_count(r, "problem", "problem_seed", 42, 0, G_MAXUINT64, &seed,
-                      error))
+  if (!ini_get_count(r, "problem", "steps", quadratic ? 300 : 200, 1, 1000000,
+                     &steps, error) ||
+      !ini_get_double(r, "problem", "noise", 0, 0, 1e6, &f->noise, error) ||
+      !ini_get_double(r, "problem", "condition", 10, 1, 1e8, &f->condition,
+                      error) ||
+      !ini_get_double(r, "problem", "angle", 0, -360, 360, &f->angle, error) ||
+      !ini_get_count(r, "problem", "dim", 100, 2, 2000, &dim, error) ||
+      !ini_get_count(r, "problem", "problem_seed", 42, 0, G_MAXUINT64, &seed,
+                     error))
     return FALSE;
-  g_autofree char *batch_text = spec_raw(r, "problem", "batch_size");
+  g_autofree char *batch_text = ini_raw(r, "problem", "batch_size");
   if (batch_text && !spec_parse_batch_size(batch_text, &batch)) {
     g_autofree char *shown = nnlab_excerpt(batch_text);
-    return spec_fail(r, "problem", "batch_size", error,
-                     "batch_size: expected an integer up to %u, or full, "
-                     "got '%s'",
-                     SPEC_MAX_BATCH, shown);
+    return ini_fail(r, "problem", "batch_size", error,
+                    "batch_size: expected an integer up to %u, or full, "
+                    "got '%s'",
+                    SPEC_MAX_BATCH, shown);
   }
   f->steps = (size_t)steps;
   f->batch_size = (size_t)batch;
   f->dim = quadratic ? (size_t)dim : 2;
   f->problem_seed = seed;
   compare_function_default_start(f);
-  g_autofree char *start = spec_raw(r, "problem", "start");
+  g_autofree char *start = ini_raw(r, "problem", "start");
   if (start) {
     g_auto(GStrv) parts = g_strsplit(start, ",", -1);
     if (g_strv_length(parts) != 2 ||
-        !spec_parse_number(g_strstrip(parts[0]), &f->start[0]) ||
-        !spec_parse_number(g_strstrip(parts[1]), &f->start[1])) {
+        !ini_parse_number(g_strstrip(parts[0]), &f->start[0]) ||
+        !ini_parse_number(g_strstrip(parts[1]), &f->start[1])) {
       g_autofree char *shown = nnlab_excerpt(start);
-      return spec_fail(r, "problem", "start", error,
-                       "start: expected two numbers 'x, y', got '%s'", shown);
+      return ini_fail(r, "problem", "start", error,
+                      "start: expected two numbers 'x, y', got '%s'", shown);
     }
   }
   compare_function_window(f, c->domain, c->minimum);
@@ -487,7 +475,7 @@ static gboolean read_function(spec_state *s, nnlab_compare *c, GError **error) {
 }
 
 /* The [problem] section.key = value lines as config overrides. */
-static gboolean collect_config_sets(const spec_reader *r, const char *section,
+static gboolean collect_config_sets(const ini_reader *r, const char *section,
                                     gboolean in_candidate, GPtrArray *sets,
                                     GPtrArray *keys, GError **error) {
   g_auto(GStrv) names = g_key_file_get_keys(r->file, section, NULL, NULL);
@@ -495,7 +483,7 @@ static gboolean collect_config_sets(const spec_reader *r, const char *section,
     if (!strchr(names[i], '.')) continue;
     if (!check_config_key(r, section, names[i], in_candidate, error))
       return FALSE;
-    g_autofree char *value = spec_raw(r, section, names[i]);
+    g_autofree char *value = ini_raw(r, section, names[i]);
     g_ptr_array_add(sets, g_strdup_printf("%s=%s", names[i], value));
     g_ptr_array_add(keys, g_strdup(names[i]));
   }
@@ -504,13 +492,13 @@ static gboolean collect_config_sets(const spec_reader *r, const char *section,
 
 static gboolean read_dataset_problem(spec_state *s, nnlab_compare *c,
                                      GError **error) {
-  const spec_reader *r = &s->r;
+  const ini_reader *r = &s->r;
   static const char *const keys[] = {"config", NULL};
   if (!check_keys(r, "problem", keys, TRUE, error) ||
       !collect_config_sets(r, "problem", FALSE, s->problem_sets,
                            s->problem_keys, error))
     return FALSE;
-  g_autofree char *config = spec_raw(r, "problem", "config");
+  g_autofree char *config = ini_raw(r, "problem", "config");
   g_autofree char *dir = g_path_get_dirname(c->spec_path);
   s->config_path = g_path_is_absolute(config)
                        ? g_strdup(config)
@@ -518,27 +506,27 @@ static gboolean read_dataset_problem(spec_state *s, nnlab_compare *c,
   g_autoptr(GError) io_error = NULL;
   if (!nnlab_check_input_file(s->config_path, &io_error) ||
       !g_file_get_contents(s->config_path, &s->config_text, NULL, &io_error))
-    return spec_fail(r, "problem", "config", error, "config: %s",
-                     io_error->message);
+    return ini_fail(r, "problem", "config", error, "config: %s",
+                    io_error->message);
   c->kind = NNLAB_COMPARE_DATASET;
   c->epoch_unit = g_strdup("epoch");
   return TRUE;
 }
 
 static gboolean read_problem(spec_state *s, nnlab_compare *c, GError **error) {
-  const spec_reader *r = &s->r;
+  const ini_reader *r = &s->r;
   gboolean has_config = g_key_file_has_key(r->file, "problem", "config", NULL);
   gboolean has_function =
       g_key_file_has_key(r->file, "problem", "function", NULL);
   if (has_config && has_function)
-    return spec_fail(r, "problem", "function", error,
-                     "give either config = FILE.ini or function = NAME, not "
-                     "both");
+    return ini_fail(r, "problem", "function", error,
+                    "give either config = FILE.ini or function = NAME, not "
+                    "both");
   if (has_function) return read_function(s, c, error);
   if (has_config) return read_dataset_problem(s, c, error);
-  return spec_fail(r, "problem", NULL, error,
-                   "[problem] needs config = FILE.ini (a train config) or "
-                   "function = rosenbrock, beale, bowl or quadratic_deep");
+  return ini_fail(r, "problem", NULL, error,
+                  "[problem] needs config = FILE.ini (a train config) or "
+                  "function = rosenbrock, beale, bowl or quadratic_deep");
 }
 
 /* ---- Candidates ------------------------------------------------------ */
@@ -562,30 +550,30 @@ static gboolean read_optimizer_and_lr(const spec_state *s,
                                       const nnlab_compare *c, const char *group,
                                       candidate_plan *plan, GArray *grid,
                                       GString *settings, GError **error) {
-  const spec_reader *r = &s->r;
-  g_autofree char *optimizer = spec_raw(r, group, "optimizer");
+  const ini_reader *r = &s->r;
+  g_autofree char *optimizer = ini_raw(r, group, "optimizer");
   if (!optimizer && c->kind != NNLAB_COMPARE_DATASET) {
     g_autofree char *shown = nnlab_excerpt(group);
-    return spec_fail(r, group, NULL, error,
-                     "[%s]: missing key 'optimizer' (e.g. optimizer = "
-                     "adam(lr=0.01))",
-                     shown);
+    return ini_fail(r, group, NULL, error,
+                    "[%s]: missing key 'optimizer' (e.g. optimizer = "
+                    "adam(lr=0.01))",
+                    shown);
   }
   if (optimizer) {
     if (!nnlab_component_resolve(s->registry, NNLAB_KIND_OPTIMIZER, optimizer,
                                  &plan->optimizer, error))
-      return spec_locate(r, group, "optimizer", error);
+      return ini_locate(r, group, "optimizer", error);
     append_setting(settings, NULL, optimizer);
   }
-  g_autofree char *lr = spec_raw(r, group, "lr");
+  g_autofree char *lr = ini_raw(r, group, "lr");
   if (!lr) return TRUE;
   if (!parse_grid(lr, grid)) {
     g_autofree char *shown = nnlab_excerpt(lr);
-    return spec_fail(r, group, "lr", error,
-                     "lr: expected a learning rate above 0, a list of them "
-                     "('0.001, 0.01, 0.1') or logspace(FROM, TO, COUNT) with "
-                     "FROM and TO above 0 and COUNT from 2 to %d; got '%s'",
-                     MAX_GRID, shown);
+    return ini_fail(r, group, "lr", error,
+                    "lr: expected a learning rate above 0, a list of them "
+                    "('0.001, 0.01, 0.1') or logspace(FROM, TO, COUNT) with "
+                    "FROM and TO above 0 and COUNT from 2 to %d; got '%s'",
+                    MAX_GRID, shown);
   }
   append_setting(settings, "lr", lr);
   for (guint i = 0; plan->optimizer.info && i < grid->len; i++) {
@@ -594,7 +582,7 @@ static gboolean read_optimizer_and_lr(const spec_state *s,
         plan->optimizer.hparams,
         sizeof(nnlab_value) * MAX(plan->optimizer.info->n_hparams, 1));
     if (!nnlab_hparams_set(plan->optimizer.info, copy, "lr", text, error))
-      return spec_locate(r, group, "lr", error);
+      return ini_locate(r, group, "lr", error);
   }
   return TRUE;
 }
@@ -604,14 +592,14 @@ static gboolean read_optimizer_and_lr(const spec_state *s,
 static gboolean read_axes(const spec_state *s, nnlab_compare *c, size_t index,
                           candidate_plan *plan, GString *settings,
                           GError **error) {
-  const spec_reader *r = &s->r;
+  const ini_reader *r = &s->r;
   const char *group = s->groups[index];
   static const char *const aliases[][2] = {
       {"batch_size", "training.batch_size"},
       {"activation", "model.activation"}};
   for (size_t i = 0; i < G_N_ELEMENTS(aliases); i++) {
     const char *key = aliases[i][0];
-    g_autofree char *value = spec_raw(r, group, key);
+    g_autofree char *value = ini_raw(r, group, key);
     if (!value) continue;
     append_setting(settings, key, value);
     if (c->kind == NNLAB_COMPARE_DATASET) {
@@ -619,18 +607,18 @@ static gboolean read_axes(const spec_state *s, nnlab_compare *c, size_t index,
       continue;
     }
     if (c->kind != NNLAB_COMPARE_QUADRATIC || i != 0)
-      return spec_fail(r, group, key, error,
-                       "%s: applies to dataset problems%s", key,
-                       i == 0 ? " and quadratic_deep (the 2-D functions have "
-                                "no data; use [problem] noise)"
-                              : "");
+      return ini_fail(r, group, key, error, "%s: applies to dataset problems%s",
+                      key,
+                      i == 0 ? " and quadratic_deep (the 2-D functions have "
+                               "no data; use [problem] noise)"
+                             : "");
     guint64 batch = 0;
     if (!spec_parse_batch_size(value, &batch)) {
       g_autofree char *shown = nnlab_excerpt(value);
-      return spec_fail(r, group, key, error,
-                       "batch_size: expected an integer up to %u, or full, "
-                       "got '%s'",
-                       SPEC_MAX_BATCH, shown);
+      return ini_fail(r, group, key, error,
+                      "batch_size: expected an integer up to %u, or full, "
+                      "got '%s'",
+                      SPEC_MAX_BATCH, shown);
     }
     c->priv->batch_sizes[index] = (size_t)batch;
   }
@@ -639,18 +627,18 @@ static gboolean read_axes(const spec_state *s, nnlab_compare *c, size_t index,
 
 static gboolean read_candidate(spec_state *s, nnlab_compare *c, size_t index,
                                candidate_plan *plan, GError **error) {
-  const spec_reader *r = &s->r;
+  const ini_reader *r = &s->r;
   const char *group = s->groups[index];
   nnlab_compare_candidate *cand = &c->candidates[index];
   cand->name = g_strstrip(g_strdup(group + strlen("candidate")));
   if (!*cand->name)
-    return spec_fail(r, group, NULL, error,
-                     "[candidate] needs a name: [candidate NAME]");
+    return ini_fail(r, group, NULL, error,
+                    "[candidate] needs a name: [candidate NAME]");
   for (size_t i = 0; i < index; i++)
     if (strcmp(c->candidates[i].name, cand->name) == 0) {
       g_autofree char *shown = nnlab_excerpt(cand->name);
-      return spec_fail(r, group, NULL, error, "candidate '%s' appears twice",
-                       shown);
+      return ini_fail(r, group, NULL, error, "candidate '%s' appears twice",
+                      shown);
     }
   gboolean dataset = c->kind == NNLAB_COMPARE_DATASET;
   plan->sets = g_ptr_array_new_with_free_func(g_free);
@@ -666,7 +654,7 @@ static gboolean read_candidate(spec_state *s, nnlab_compare *c, size_t index,
   for (guint i = 0; i < plan->keys->len; i++) {
     const char *key = g_ptr_array_index(plan->keys, i);
     if (!strchr(key, '.')) continue;
-    g_autofree char *value = spec_raw(r, group, key);
+    g_autofree char *value = ini_raw(r, group, key);
     append_setting(settings, key, value);
   }
   cand->settings = g_string_free(g_steal_pointer(&settings), FALSE);
@@ -684,25 +672,25 @@ static gboolean read_candidate(spec_state *s, nnlab_compare *c, size_t index,
  * whose steps draw them. */
 static gboolean read_x_axis(const spec_state *s, nnlab_compare *c,
                             GError **error) {
-  const spec_reader *r = &s->r;
+  const ini_reader *r = &s->r;
   size_t axis = 0;
-  if (!spec_get_choice(r, "compare", "x_axis", x_axis_names, &axis, error))
+  if (!ini_get_choice(r, "compare", "x_axis", x_axis_names, &axis, error))
     return FALSE;
   c->x_axis = (nnlab_compare_x_axis)axis;
   if (c->x_axis != NNLAB_COMPARE_X_SAMPLES) return TRUE;
   if (c->kind == NNLAB_COMPARE_FUNCTION_2D)
-    return spec_fail(r, "compare", "x_axis", error,
-                     "x_axis: a 2-D function's gradient is exact and sees no "
-                     "samples; use step");
+    return ini_fail(r, "compare", "x_axis", error,
+                    "x_axis: a 2-D function's gradient is exact and sees no "
+                    "samples; use step");
   for (size_t i = 0; c->kind == NNLAB_COMPARE_QUADRATIC && i < c->n_candidates;
        i++)
     if (c->priv->batch_sizes[i] == 0) {
       g_autofree char *shown = nnlab_excerpt(c->candidates[i].name);
-      return spec_fail(r, "compare", "x_axis", error,
-                       "x_axis: candidate '%s' takes quadratic_deep's exact "
-                       "gradient (batch_size = full), which sees no samples; "
-                       "use step",
-                       shown);
+      return ini_fail(r, "compare", "x_axis", error,
+                      "x_axis: candidate '%s' takes quadratic_deep's exact "
+                      "gradient (batch_size = full), which sees no samples; "
+                      "use step",
+                      shown);
     }
   return TRUE;
 }
@@ -732,7 +720,7 @@ static gboolean read_spec(spec_state *s, nnlab_compare *c, GError **error) {
   g_free(plans);
   if (!ok || !read_metrics(s, c, error) || !read_x_axis(s, c, error))
     return FALSE;
-  g_autofree char *baseline = spec_raw(&s->r, "compare", "baseline");
+  g_autofree char *baseline = ini_raw(&s->r, "compare", "baseline");
   if (!baseline) return TRUE;
   g_autoptr(GPtrArray) names = g_ptr_array_new();
   for (size_t i = 0; i < c->n_candidates; i++) {
@@ -744,8 +732,8 @@ static gboolean read_spec(spec_state *s, nnlab_compare *c, GError **error) {
   g_autofree char *hint =
       suggest_hint(baseline, (const char *const *)names->pdata);
   g_autofree char *shown = nnlab_excerpt(baseline);
-  return spec_fail(&s->r, "compare", "baseline", error,
-                   "baseline: no candidate named '%s'%s", shown, hint);
+  return ini_fail(&s->r, "compare", "baseline", error,
+                  "baseline: no candidate named '%s'%s", shown, hint);
 }
 
 nnlab_compare *nnlab_compare_load(const char *path,
@@ -759,20 +747,18 @@ nnlab_compare *nnlab_compare_load(const char *path,
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s", io_error->message);
     return NULL;
   }
-  g_autoptr(GHashTable) overridden = NULL;
-  g_autoptr(GKeyFile) file = key_file_load_with_overrides(
-      text, path, overrides, "compare.seeds=1..3 or 'candidate adam.lr=0.01'",
-      &overridden, error);
-  if (!file) return NULL;
+  spec_state s = {.registry = registry};
+  if (!ini_load(&s.r, text, path, overrides,
+                "compare.seeds=1..3 or 'candidate adam.lr=0.01'", error))
+    return NULL;
   nnlab_compare *c = g_new0(nnlab_compare, 1);
   c->priv = g_new0(nnlab_compare_private, 1);
   c->spec_path = g_strdup(path);
-  c->spec_text = g_key_file_to_data(file, NULL, NULL);
-  spec_state s = {.r = {file, path, text, overridden},
-                  .registry = registry,
-                  .problem_sets = g_ptr_array_new_with_free_func(g_free),
-                  .problem_keys = g_ptr_array_new_with_free_func(g_free)};
+  c->spec_text = g_key_file_to_data(s.r.file, NULL, NULL);
+  s.problem_sets = g_ptr_array_new_with_free_func(g_free);
+  s.problem_keys = g_ptr_array_new_with_free_func(g_free);
   gboolean ok = read_spec(&s, c, error);
+  ini_clear(&s.r);
   g_strfreev(s.groups);
   g_free(s.config_path);
   g_free(s.config_text);

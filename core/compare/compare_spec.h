@@ -1,20 +1,15 @@
 /* Reading comparison specs, shared by the spec reader (compare_spec.c),
- * its value and location helpers (compare_spec_values.c) and the run
- * planner (compare_plan.c). */
+ * its value helpers (compare_spec_values.c) and the run planner
+ * (compare_plan.c). */
 #ifndef NNLAB_COMPARE_SPEC_H
 #define NNLAB_COMPARE_SPEC_H
 
 #include "compare/compare_internal.h"
-
-typedef struct spec_reader {
-  GKeyFile *file;
-  const char *path, *text;
-  GHashTable *overridden; /* "section.key" given with --set */
-} spec_reader;
+#include "io/ini_reader.h"
 
 /* What reading the spec collects besides the public fields. */
 typedef struct spec_state {
-  spec_reader r;
+  ini_reader r;
   const nnlab_registry *registry;
   char **groups;     /* the candidate sections, in order */
   char *config_path; /* dataset problems */
@@ -30,38 +25,13 @@ typedef struct candidate_plan {
   GPtrArray *keys;           /* the spec key behind each, for locations */
 } candidate_plan;
 
-/* ---- Locations and values (compare_spec_values.c) ---- */
+/* ---- Values (compare_spec_values.c) ---- */
 
-/* 1-based line of [section] (key NULL) or of key in it in text, or 0. */
-int spec_line_of(const char *text, const char *section, const char *key);
-/* "FILE:LINE" or "--set section.key" for messages. */
-char *spec_where(const spec_reader *r, const char *section, const char *key);
-/* Sets error to "LOCATION: MESSAGE" and returns FALSE. */
-gboolean spec_fail(const spec_reader *r, const char *section, const char *key,
-                   GError **error, const char *format, ...) G_GNUC_PRINTF(5, 6);
-/* Prefixes error with the location and returns FALSE. */
-gboolean spec_locate(const spec_reader *r, const char *section, const char *key,
-                     GError **error);
-/* The value, stripped, or NULL when absent. */
-char *spec_raw(const spec_reader *r, const char *section, const char *key);
-gboolean spec_parse_number(const char *text, double *out);
-gboolean spec_parse_count(const char *text, guint64 max, guint64 *out);
 /* A batch size up to SPEC_MAX_BATCH, or "full" (any case) or 0, read as
  * 0: as in train configs, the whole training set, and for quadratic_deep
  * the exact gradient. */
 #define SPEC_MAX_BATCH (1u << 24)
 gboolean spec_parse_batch_size(const char *text, guint64 *out);
-/* Typed values: fallback when absent, an error naming the line if bad. */
-gboolean spec_get_double(const spec_reader *r, const char *section,
-                         const char *key, double fallback, double min,
-                         double max, double *out, GError **error);
-gboolean spec_get_count(const spec_reader *r, const char *section,
-                        const char *key, guint64 fallback, guint64 min,
-                        guint64 max, guint64 *out, GError **error);
-/* The index of the value in choices (NULL-terminated), 0 when absent. */
-gboolean spec_get_choice(const spec_reader *r, const char *section,
-                         const char *key, const char *const *choices,
-                         size_t *out, GError **error);
 /* Appends the config override "config_key=value" and the spec key that
  * set it. */
 void spec_add_set(GPtrArray *sets, GPtrArray *keys, const char *spec_key,

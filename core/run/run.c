@@ -1,13 +1,16 @@
 /* A run: config, data, split, model and trainer put together, for a new
  * training or a resumed checkpoint (which must agree with the config and
- * the data's digest). It trains through nnlab_trainer_fit or the
- * perceptron rule and writes no file: nnlab_run_describe gives the caller
- * what to save. */
+ * the data's digest); the model is built here from the parsed config once
+ * the data gives its input width. It trains through nnlab_trainer_fit or
+ * the perceptron rule and writes no file: nnlab_run_describe gives the
+ * caller what to save. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <nnlab/hparams.h>
 #include <nnlab/run.h>
+
+#include "train/config_internal.h"
 
 static char *absolute_path(const char *path) {
   char *real = realpath(path, NULL);
@@ -36,6 +39,63 @@ static gboolean select_parts(nnlab_run *run, GError **error) {
       !(run->test = nnlab_dataset_select(run->data, s->test, s->n_test, error)))
     return FALSE;
   return TRUE;
+}
+
+/* A [layer.N] key's count of values against the layer's shape. */
+static gboolean check_count(const char *location, const char *key, size_t found,
+                            size_t expected, GError **error) {
+  if (!location || found == expected) return TRUE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+              "%s: %s: expected %zu values, found %zu", location, key, expected,
+              found);
+  return FALSE;
+}
+
+/* Layer l's hand-set values from [layer.N], if any, into model. */
+static gboolean set_layer(nnlab_model *model, size_t l, size_t fan_in,
+                          const nnlab_run_config_layer *layer, GError **error) {
+  size_t units = nnlab_model_layer_units(model, l);
+  if (!check_count(layer->weights_location, "weights", layer->n_weights,
+                   fan_in * units, error) ||
+      !check_count(layer->bias_location, "bias", layer->n_bias, units, error))
+    return FALSE;
+  if (layer->weights)
+    memcpy(nnlab_model_layer_weights(model, l), layer->weights,
+           fan_in * units * sizeof(float));
+  if (layer->bias)
+    memcpy(nnlab_model_layer_bias(model, l), layer->bias,
+           units * sizeof(float));
+  return TRUE;
+}
+
+nnlab_model *nnlab_run_config_build_model(const nnlab_run_config *c,
+                                          size_t n_inputs, size_t n_outputs,
+                                          GError **error) {
+  if (!config_check_parameters(c, n_inputs, n_outputs, error)) return NULL;
+  size_t n_layers = c->n_hidden + 1;
+  g_autofree size_t *units = g_new(size_t, n_layers);
+  g_autofree nnlab_component *activations = g_new(nnlab_component, n_layers);
+  for (size_t i = 0; i < c->n_hidden; i++) {
+    units[i] = c->hidden_units[i];
+    activations[i] = c->hidden_activations[i];
+  }
+  units[c->n_hidden] = n_outputs;
+  activations[c->n_hidden] = c->output_activation;
+  nnlab_model *model = nnlab_model_new_from_components(
+      n_inputs, units, activations, n_layers, error);
+  if (!model) return NULL;
+  nnlab_rng rng;
+  nnlab_rng_seed(&rng, c->seed);
+  nnlab_model_init(model, c->init, c->init_scale, &rng);
+  size_t fan_in = n_inputs;
+  for (size_t l = 0; l < n_layers; l++) {
+    if (!set_layer(model, l, fan_in, &c->layers[l], error)) {
+      nnlab_model_free(model);
+      return NULL;
+    }
+    fan_in = units[l];
+  }
+  return model;
 }
 
 /* Everything after the data is in run->data. */

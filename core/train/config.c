@@ -1,9 +1,8 @@
 /* Run configs (docs/config.md): INI text with --set overrides into an
- * nnlab_run_config, every section and key checked, errors naming the file,
- * line and key and suggesting the nearest. Parsing loads no data and
- * builds no model; nnlab_run_config_build_model does once the input width
- * is known. */
-#include <errno.h>
+ * nnlab_run_config, every section and key checked and [layer.N]'s values
+ * read, errors naming the file, line and key and suggesting the nearest.
+ * It only parses: it loads no data and builds no model (run/run.c does,
+ * and checks what needs the input width). */
 #include <math.h>
 #include <string.h>
 
@@ -12,7 +11,8 @@
 #include <nnlab/hparams.h>
 
 #include <nnlab/common.h>
-#include "io/key_file_overrides.h"
+#include "io/ini_reader.h"
+#include "train/config_internal.h"
 #include "plugins/loss_pairing.h"
 #include "base/suggest.h"
 
@@ -70,72 +70,6 @@ static const char *const layer_keys[] = {"weights", "bias", NULL};
 static const char *const section_names[] = {"data",      "model",   "training",
                                             "optimizer", "layer.N", NULL};
 
-typedef struct reader {
-  GKeyFile *file;
-  const char *path, *text;
-  GHashTable *overridden; /* "section.key" set by --set */
-} reader;
-
-/* 1-based line of key in section in the original text, or 0. */
-static int line_of(const reader *r, const char *section, const char *key) {
-  g_auto(GStrv) lines = g_strsplit(r->text, "\n", -1);
-  gboolean inside = FALSE;
-  for (int i = 0; lines[i]; i++) {
-    char *line = g_strstrip(lines[i]);
-    if (line[0] == '[') {
-      char *end = strchr(line, ']');
-      inside = end && (size_t)(end - line - 1) == strlen(section) &&
-               strncmp(line + 1, section, strlen(section)) == 0;
-      if (inside && !key) return i + 1;
-      continue;
-    }
-    if (!inside || !key) continue;
-    size_t len = strlen(key);
-    if (strncmp(line, key, len) == 0) {
-      const char *rest = line + len;
-      while (*rest == ' ' || *rest == '\t') rest++;
-      if (*rest == '=') return i + 1;
-    }
-  }
-  return 0;
-}
-
-/* "FILE:LINE: " or "--set section.key: " for messages. */
-static char *where(const reader *r, const char *section, const char *key) {
-  if (key) {
-    g_autofree char *full = g_strdup_printf("%s.%s", section, key);
-    if (g_hash_table_contains(r->overridden, full)) {
-      g_autofree char *shown = nnlab_excerpt(full);
-      return g_strdup_printf("--set %s", shown);
-    }
-  }
-  int line = line_of(r, section, key);
-  return line ? g_strdup_printf("%s:%d", r->path, line) : g_strdup(r->path);
-}
-
-static gboolean fail_at(const reader *r, const char *section, const char *key,
-                        GError **error, const char *format, ...)
-    G_GNUC_PRINTF(5, 6);
-static gboolean fail_at(const reader *r, const char *section, const char *key,
-                        GError **error, const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  g_autofree char *message = g_strdup_vprintf(format, args);
-  va_end(args);
-  g_autofree char *location = where(r, section, key);
-  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s", location,
-              message);
-  return FALSE;
-}
-
-/* Prefixes an error from elsewhere (a plugin table) with the location. */
-static gboolean locate(const reader *r, const char *section, const char *key,
-                       GError **error) {
-  g_autofree char *location = where(r, section, key);
-  g_prefix_error(error, "%s: ", location);
-  return FALSE;
-}
-
 static gboolean is_layer_section(const char *name, size_t *index) {
   if (!g_str_has_prefix(name, "layer.")) return FALSE;
   char *end = NULL;
@@ -145,164 +79,39 @@ static gboolean is_layer_section(const char *name, size_t *index) {
   return TRUE;
 }
 
-static gboolean check_keys(const reader *r, const char *section,
-                           const char *const *known, GError **error) {
-  g_auto(GStrv) keys = g_key_file_get_keys(r->file, section, NULL, NULL);
-  for (size_t i = 0; keys && keys[i]; i++) {
-    if (g_strv_contains(known, keys[i])) continue;
-    g_autofree char *hint = suggest_hint(keys[i], known);
-    g_autofree char *key = nnlab_excerpt(keys[i]);
-    g_autofree char *shown_section = nnlab_excerpt(section);
-    return fail_at(r, section, keys[i], error, "unknown key '%s' in [%s]%s",
-                   key, shown_section, hint);
-  }
-  return TRUE;
-}
-
-static gboolean check_sections(const reader *r, GError **error) {
+static gboolean check_sections(const ini_reader *r, GError **error) {
   g_auto(GStrv) groups = g_key_file_get_groups(r->file, NULL);
   for (size_t i = 0; groups[i]; i++) {
     const char *name = groups[i];
     size_t index;
     gboolean ok = TRUE;
     if (strcmp(name, "data") == 0)
-      ok = check_keys(r, name, data_keys, error);
+      ok = ini_check_keys(r, name, data_keys, FALSE, NULL, error);
     else if (strcmp(name, "model") == 0)
-      ok = check_keys(r, name, model_keys, error);
+      ok = ini_check_keys(r, name, model_keys, FALSE, NULL, error);
     else if (strcmp(name, "training") == 0)
-      ok = check_keys(r, name, training_keys, error);
+      ok = ini_check_keys(r, name, training_keys, FALSE, NULL, error);
     else if (is_layer_section(name, &index))
-      ok = check_keys(r, name, layer_keys, error);
+      ok = ini_check_keys(r, name, layer_keys, FALSE, NULL, error);
     else if (strcmp(name, "optimizer") != 0) {
       g_autofree char *hint = suggest_hint(name, section_names);
       g_autofree char *shown = nnlab_excerpt(name);
-      return fail_at(r, name, NULL, error, "unknown section [%s]%s", shown,
-                     hint);
+      return ini_fail(r, name, NULL, error, "unknown section [%s]%s", shown,
+                      hint);
     }
     if (!ok) return FALSE;
   }
   return TRUE;
 }
 
-/* Raw value or NULL when absent. */
-static char *get_raw(const reader *r, const char *section, const char *key) {
-  char *value = g_key_file_get_value(r->file, section, key, NULL);
-  if (value) g_strstrip(value);
-  return value;
-}
-
-/* GKeyFile's escapes (\s \n \t \r \\) decoded, others kept as written
- * and a final backslash dropped, as g_key_file_get_string does; done here
- * because GLib 2.74 prints a warning for some values (an unknown escape,
- * then a backslash at the end). */
-static char *unescape(const char *raw) {
-  GString *out = g_string_sized_new(strlen(raw));
-  for (const char *p = raw; *p; p++) {
-    if (*p != '\\') {
-      g_string_append_c(out, *p);
-      continue;
-    }
-    switch (*++p) {
-      case '\0':
-        return g_string_free(out, FALSE);
-      case 's':
-        g_string_append_c(out, ' ');
-        break;
-      case 'n':
-        g_string_append_c(out, '\n');
-        break;
-      case 't':
-        g_string_append_c(out, '\t');
-        break;
-      case 'r':
-        g_string_append_c(out, '\r');
-        break;
-      case '\\':
-        g_string_append_c(out, '\\');
-        break;
-      default:
-        g_string_append_c(out, '\\');
-        g_string_append_c(out, *p);
-    }
-  }
-  return g_string_free(out, FALSE);
-}
-
-/* The value, escapes decoded, or fallback when absent; an error if it is
- * not UTF-8, never the fallback instead. */
-static gboolean get_string(const reader *r, const char *section,
-                           const char *key, const char *fallback, char **out,
-                           GError **error) {
-  g_autofree char *raw = g_key_file_get_value(r->file, section, key, NULL);
-  *out = NULL;
-  if (raw && !g_utf8_validate(raw, -1, NULL))
-    return fail_at(r, section, key, error, "%s: the value is not valid UTF-8",
-                   key);
-  *out = raw ? g_strstrip(unescape(raw)) : g_strdup(fallback);
-  return TRUE;
-}
-
-static gboolean get_double(const reader *r, const char *section,
-                           const char *key, double fallback, double min,
-                           double max, double *out, GError **error) {
-  g_autofree char *raw = get_raw(r, section, key);
-  if (!raw) return *out = fallback, TRUE;
-  char *end = NULL;
-  errno = 0;
-  double v = g_ascii_strtod(raw, &end);
-  if (!*raw || *end || errno || !isfinite(v)) {
-    g_autofree char *shown = nnlab_excerpt(raw);
-    return fail_at(r, section, key, error, "%s: expected a number, got '%s'",
-                   key, shown);
-  }
-  if (v < min || v > max)
-    return fail_at(r, section, key, error,
-                   "%s: %g is outside the range [%g, %g]", key, v, min, max);
-  *out = v;
-  return TRUE;
-}
-
-static gboolean get_count(const reader *r, const char *section, const char *key,
-                          guint64 fallback, guint64 max, guint64 *out,
-                          GError **error) {
-  g_autofree char *raw = get_raw(r, section, key);
-  if (!raw) return *out = fallback, TRUE;
-  char *end = NULL;
-  errno = 0;
-  guint64 v = g_ascii_strtoull(raw, &end, 10);
-  if (!*raw || *end || errno || raw[0] == '-' || v > max) {
-    g_autofree char *shown = nnlab_excerpt(raw);
-    return fail_at(r, section, key, error,
-                   "%s: expected an integer from 0 to %" G_GUINT64_FORMAT
-                   ", got '%s'",
-                   key, max, shown);
-  }
-  *out = v;
-  return TRUE;
-}
-
-static gboolean get_size(const reader *r, const char *section, const char *key,
-                         size_t fallback, size_t *out, GError **error) {
+static gboolean get_size(const ini_reader *r, const char *section,
+                         const char *key, size_t fallback, size_t *out,
+                         GError **error) {
   guint64 v = 0;
-  if (!get_count(r, section, key, fallback, G_MAXUINT32, &v, error))
+  if (!ini_get_count(r, section, key, fallback, 0, G_MAXUINT32, &v, error))
     return FALSE;
   *out = (size_t)v;
   return TRUE;
-}
-
-static gboolean get_bool(const reader *r, const char *section, const char *key,
-                         gboolean fallback, gboolean *out, GError **error) {
-  g_autofree char *raw = get_raw(r, section, key);
-  if (!raw) return *out = fallback, TRUE;
-  if (!g_ascii_strcasecmp(raw, "true") || !strcmp(raw, "1") ||
-      !g_ascii_strcasecmp(raw, "yes"))
-    return *out = TRUE, TRUE;
-  if (!g_ascii_strcasecmp(raw, "false") || !strcmp(raw, "0") ||
-      !g_ascii_strcasecmp(raw, "no"))
-    return *out = FALSE, TRUE;
-  g_autofree char *shown = nnlab_excerpt(raw);
-  return fail_at(r, section, key, error, "%s: expected true or false, got '%s'",
-                 key, shown);
 }
 
 /* Splits at commas outside brackets: "8:relu, elu(alpha=1)" style lists. */
@@ -326,114 +135,114 @@ static GPtrArray *split_list(const char *text) {
   return parts;
 }
 
-static gboolean resolve(const reader *r, const nnlab_registry *registry,
+static gboolean resolve(const ini_reader *r, const nnlab_registry *registry,
                         nnlab_plugin_kind kind, const char *section,
                         const char *key, const char *spec, nnlab_component *out,
                         GError **error) {
   if (nnlab_component_resolve(registry, kind, spec, out, error)) return TRUE;
-  return locate(r, section, key, error);
+  return ini_locate(r, section, key, error);
 }
 
-static gboolean read_data(const reader *r, nnlab_run_config *c,
+static gboolean read_data(const ini_reader *r, nnlab_run_config *c,
                           GError **error) {
   g_autofree char *path = NULL;
-  if (!get_string(r, "data", "path", NULL, &path, error)) return FALSE;
+  if (!ini_get_string(r, "data", "path", NULL, &path, error)) return FALSE;
   if (!path || !*path)
-    return fail_at(r, "data", NULL, error,
-                   "missing key 'path' in [data] (the dataset file)");
+    return ini_fail(r, "data", NULL, error,
+                    "missing key 'path' in [data] (the dataset file)");
   g_autofree char *dir = g_path_get_dirname(r->path);
   c->data_path = g_path_is_absolute(path) ? g_strdup(path)
                                           : g_build_filename(dir, path, NULL);
   guint64 seed = 0;
   gboolean stratify = FALSE;
-  if (!get_double(r, "data", "val_fraction", 0, 0, 0.99, &c->split.val_fraction,
-                  error) ||
-      !get_double(r, "data", "test_fraction", 0, 0, 0.99,
-                  &c->split.test_fraction, error) ||
-      !get_count(r, "data", "split_seed", c->seed, G_MAXUINT64, &seed, error) ||
-      !get_bool(r, "data", "standardize", TRUE, &c->standardize, error))
+  if (!ini_get_double(r, "data", "val_fraction", 0, 0, 0.99,
+                      &c->split.val_fraction, error) ||
+      !ini_get_double(r, "data", "test_fraction", 0, 0, 0.99,
+                      &c->split.test_fraction, error) ||
+      !ini_get_count(r, "data", "split_seed", c->seed, 0, G_MAXUINT64, &seed,
+                     error) ||
+      !ini_get_bool(r, "data", "standardize", TRUE, &c->standardize, error))
     return FALSE;
   if (c->split.val_fraction + c->split.test_fraction >= 1)
-    return fail_at(r, "data", "test_fraction", error,
-                   "val_fraction + test_fraction must be below 1");
+    return ini_fail(r, "data", "test_fraction", error,
+                    "val_fraction + test_fraction must be below 1");
   c->split.seed = seed;
   c->stratify = -1;
   if (g_key_file_has_key(r->file, "data", "stratify", NULL)) {
-    if (!get_bool(r, "data", "stratify", TRUE, &stratify, error)) return FALSE;
+    if (!ini_get_bool(r, "data", "stratify", TRUE, &stratify, error))
+      return FALSE;
     c->stratify = stratify;
   }
   return TRUE;
 }
 
-/* Whether layers of units[0..n_layers) fed n_inputs values hold at most
- * MAX_PARAMETERS weights and biases (the sum stops once past the cap, so
- * it cannot overflow). */
-static gboolean parameters_fit(size_t n_inputs, const size_t *units,
-                               size_t n_layers) {
+/* The sum stops once past the cap, so it cannot overflow. */
+gboolean config_check_parameters(const nnlab_run_config *c, size_t n_inputs,
+                                 size_t n_outputs, GError **error) {
   guint64 total = 0, fan_in = n_inputs;
-  for (size_t i = 0; i < n_layers && total <= MAX_PARAMETERS; i++) {
-    total += (fan_in + 1) * units[i];
-    fan_in = units[i];
+  for (size_t i = 0; i <= c->n_hidden && total <= MAX_PARAMETERS; i++) {
+    size_t units = i < c->n_hidden ? c->hidden_units[i] : n_outputs;
+    total += (fan_in + 1) * units;
+    fan_in = units;
   }
-  return total <= MAX_PARAMETERS;
+  if (total <= MAX_PARAMETERS) return TRUE;
+  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+              "%s: hidden: the network would have more than %u parameters "
+              "(1 GiB of float32 weights), the limit",
+              c->hidden_location, MAX_PARAMETERS);
+  return FALSE;
 }
 
-static gboolean fail_parameters(const reader *r, GError **error) {
-  return fail_at(r, "model", "hidden", error,
-                 "hidden: the network would have more than %u parameters "
-                 "(1 GiB of float32 weights), the limit",
-                 MAX_PARAMETERS);
-}
-
-static gboolean read_model(const reader *r, const nnlab_registry *registry,
+static gboolean read_model(const ini_reader *r, const nnlab_registry *registry,
                            nnlab_run_config *c, GError **error) {
   g_autofree char *hidden = NULL, *activation = NULL, *output = NULL,
                   *init = NULL;
-  if (!get_string(r, "model", "hidden", "", &hidden, error) ||
-      !get_string(r, "model", "activation", "relu", &activation, error) ||
-      !get_string(r, "model", "output_activation", DEFAULT_OUTPUT_ACTIVATION,
-                  &output, error) ||
-      !get_string(r, "model", "init", "xavier_uniform", &init, error) ||
+  if (!ini_get_string(r, "model", "hidden", "", &hidden, error) ||
+      !ini_get_string(r, "model", "activation", "relu", &activation, error) ||
+      !ini_get_string(r, "model", "output_activation",
+                      DEFAULT_OUTPUT_ACTIVATION, &output, error) ||
+      !ini_get_string(r, "model", "init", "xavier_uniform", &init, error) ||
       !get_size(r, "model", "outputs", 0, &c->n_outputs, error) ||
-      !get_double(r, "model", "init_scale", 0.1, 0, 1e6, &c->init_scale, error))
+      !ini_get_double(r, "model", "init_scale", 0.1, 0, 1e6, &c->init_scale,
+                      error))
     return FALSE;
   if (!nnlab_init_scheme_from_name(init, &c->init)) {
     g_autofree char *shown = nnlab_excerpt(init);
-    return fail_at(r, "model", "init", error,
-                   "init: unknown scheme '%s'; expected zeros, uniform, "
-                   "normal, xavier_uniform, xavier_normal, he_uniform or "
-                   "he_normal",
-                   shown);
+    return ini_fail(r, "model", "init", error,
+                    "init: unknown scheme '%s'; expected zeros, uniform, "
+                    "normal, xavier_uniform, xavier_normal, he_uniform or "
+                    "he_normal",
+                    shown);
   }
   g_autoptr(GPtrArray) sizes = split_list(hidden);
   if (sizes->len > MAX_HIDDEN_LAYERS)
-    return fail_at(r, "model", "hidden", error,
-                   "hidden: %u hidden layers, more than the limit of %d",
-                   sizes->len, MAX_HIDDEN_LAYERS);
+    return ini_fail(r, "model", "hidden", error,
+                    "hidden: %u hidden layers, more than the limit of %d",
+                    sizes->len, MAX_HIDDEN_LAYERS);
   g_autoptr(GPtrArray) specs = split_list(activation);
   c->n_hidden = sizes->len;
   c->hidden_units = g_new0(size_t, MAX(c->n_hidden, 1));
   c->hidden_activations = g_new0(nnlab_component, MAX(c->n_hidden, 1));
   if (c->n_hidden && specs->len != 1 && specs->len != c->n_hidden)
-    return fail_at(r, "model", "activation", error,
-                   "activation: give one activation for all %zu hidden "
-                   "layers or one per layer, not %u",
-                   c->n_hidden, specs->len);
+    return ini_fail(r, "model", "activation", error,
+                    "activation: give one activation for all %zu hidden "
+                    "layers or one per layer, not %u",
+                    c->n_hidden, specs->len);
   for (size_t i = 0; i < c->n_hidden; i++) {
     const char *size = g_ptr_array_index(sizes, i);
     char *end = NULL;
     guint64 units = g_ascii_strtoull(size, &end, 10);
     g_autofree char *shown = nnlab_excerpt(size);
     if (*end || units == 0 || size[0] == '-')
-      return fail_at(r, "model", "hidden", error,
-                     "hidden: expected a comma-separated list of positive "
-                     "layer sizes, got '%s'",
-                     shown);
+      return ini_fail(r, "model", "hidden", error,
+                      "hidden: expected a comma-separated list of positive "
+                      "layer sizes, got '%s'",
+                      shown);
     if (units > MAX_UNITS)
-      return fail_at(r, "model", "hidden", error,
-                     "hidden: layer %zu has %s units, more than the limit "
-                     "of %u",
-                     i + 1, shown, MAX_UNITS);
+      return ini_fail(r, "model", "hidden", error,
+                      "hidden: layer %zu has %s units, more than the limit "
+                      "of %u",
+                      i + 1, shown, MAX_UNITS);
     c->hidden_units[i] = (size_t)units;
     const char *spec = g_ptr_array_index(specs, specs->len == 1 ? 0 : i);
     if (!resolve(r, registry, NNLAB_KIND_ACTIVATION, "model", "activation",
@@ -450,16 +259,16 @@ static gboolean read_model(const reader *r, const nnlab_registry *registry,
     nnlab_component_clear(&unused);
   }
   /* The hidden layers alone, before the data gives the input width. */
-  if (!parameters_fit(0, c->hidden_units, c->n_hidden))
-    return fail_parameters(r, error);
+  c->hidden_location = ini_where(r, "model", "hidden");
+  if (!config_check_parameters(c, 0, 0, error)) return FALSE;
   return resolve(r, registry, NNLAB_KIND_ACTIVATION, "model",
                  "output_activation", output, &c->output_activation, error);
 }
 
 /* milestones = 30, 80: rising epoch (or step) numbers. */
-static gboolean read_milestones(const reader *r, nnlab_schedule_config *s,
+static gboolean read_milestones(const ini_reader *r, nnlab_schedule_config *s,
                                 GError **error) {
-  g_autofree char *raw = get_raw(r, "training", "milestones");
+  g_autofree char *raw = ini_raw(r, "training", "milestones");
   s->n_milestones = 0;
   g_auto(GStrv) items = g_strsplit(raw ? raw : "", ",", -1);
   for (size_t i = 0; items[i]; i++) {
@@ -470,27 +279,28 @@ static gboolean read_milestones(const reader *r, nnlab_schedule_config *s,
         s->n_milestones == 0 || v > s->milestones[s->n_milestones - 1];
     if (!*item || *end || item[0] == '-' || v > G_MAXUINT32 || !rising) {
       g_autofree char *shown = nnlab_excerpt(raw);
-      return fail_at(r, "training", "milestones", error,
-                     "milestones: expected rising whole numbers separated "
-                     "by commas, e.g. 30, 80; got '%s'",
-                     shown);
+      return ini_fail(r, "training", "milestones", error,
+                      "milestones: expected rising whole numbers separated "
+                      "by commas, e.g. 30, 80; got '%s'",
+                      shown);
     }
     if (s->n_milestones == NNLAB_SCHEDULE_MAX_MILESTONES)
-      return fail_at(r, "training", "milestones", error,
-                     "milestones: more than %d", NNLAB_SCHEDULE_MAX_MILESTONES);
+      return ini_fail(r, "training", "milestones", error,
+                      "milestones: more than %d",
+                      NNLAB_SCHEDULE_MAX_MILESTONES);
     s->milestones[s->n_milestones++] = (size_t)v;
   }
   if (s->kind == NNLAB_SCHEDULE_MULTISTEP && s->n_milestones == 0)
-    return fail_at(r, "training", "milestones", error,
-                   "milestones: the multistep schedule needs at least one");
+    return ini_fail(r, "training", "milestones", error,
+                    "milestones: the multistep schedule needs at least one");
   return TRUE;
 }
 
 /* schedule_unit, and the warmup counted in that unit. */
-static gboolean read_schedule_unit(const reader *r, nnlab_schedule_config *s,
-                                   GError **error) {
+static gboolean read_schedule_unit(const ini_reader *r,
+                                   nnlab_schedule_config *s, GError **error) {
   g_autofree char *unit = NULL;
-  if (!get_string(r, "training", "schedule_unit", "epoch", &unit, error))
+  if (!ini_get_string(r, "training", "schedule_unit", "epoch", &unit, error))
     return FALSE;
   if (strcmp(unit, "step") == 0) {
     s->unit = NNLAB_SCHEDULE_PER_STEP;
@@ -498,40 +308,40 @@ static gboolean read_schedule_unit(const reader *r, nnlab_schedule_config *s,
     s->unit = NNLAB_SCHEDULE_PER_EPOCH;
   } else {
     g_autofree char *shown = nnlab_excerpt(unit);
-    return fail_at(r, "training", "schedule_unit", error,
-                   "schedule_unit: expected epoch or step, got '%s'", shown);
+    return ini_fail(r, "training", "schedule_unit", error,
+                    "schedule_unit: expected epoch or step, got '%s'", shown);
   }
   gboolean per_step = s->unit == NNLAB_SCHEDULE_PER_STEP;
   const char *key = per_step ? "warmup_steps" : "warmup_epochs";
   const char *other = per_step ? "warmup_epochs" : "warmup_steps";
   if (g_key_file_has_key(r->file, "training", other, NULL))
-    return fail_at(r, "training", other, error,
-                   "%s: with schedule_unit = %s the warmup is %s", other,
-                   per_step ? "step" : "epoch", key);
+    return ini_fail(r, "training", other, error,
+                    "%s: with schedule_unit = %s the warmup is %s", other,
+                    per_step ? "step" : "epoch", key);
   if (per_step && s->kind == NNLAB_SCHEDULE_PLATEAU)
-    return fail_at(r, "training", "schedule_unit", error,
-                   "schedule_unit: the plateau schedule watches each "
-                   "epoch's loss; use schedule_unit = epoch");
+    return ini_fail(r, "training", "schedule_unit", error,
+                    "schedule_unit: the plateau schedule watches each "
+                    "epoch's loss; use schedule_unit = epoch");
   return get_size(r, "training", key, 0, &s->warmup, error);
 }
 
-static gboolean read_one_cycle(const reader *r, nnlab_schedule_config *s,
+static gboolean read_one_cycle(const ini_reader *r, nnlab_schedule_config *s,
                                GError **error) {
   g_autofree char *anneal = NULL;
-  if (!get_double(r, "training", "max_lr", 0, 0, 1e6, &s->max_lr, error) ||
-      !get_double(r, "training", "pct_start", 0.3, 1e-9, 1 - 1e-9,
-                  &s->pct_start, error) ||
-      !get_double(r, "training", "div_factor", 25, 1e-9, 1e12, &s->div_factor,
-                  error) ||
-      !get_double(r, "training", "final_div_factor", 1e4, 1e-9, 1e12,
-                  &s->final_div_factor, error) ||
-      !get_string(r, "training", "anneal_strategy", "cos", &anneal, error))
+  if (!ini_get_double(r, "training", "max_lr", 0, 0, 1e6, &s->max_lr, error) ||
+      !ini_get_double(r, "training", "pct_start", 0.3, 1e-9, 1 - 1e-9,
+                      &s->pct_start, error) ||
+      !ini_get_double(r, "training", "div_factor", 25, 1e-9, 1e12,
+                      &s->div_factor, error) ||
+      !ini_get_double(r, "training", "final_div_factor", 1e4, 1e-9, 1e12,
+                      &s->final_div_factor, error) ||
+      !ini_get_string(r, "training", "anneal_strategy", "cos", &anneal, error))
     return FALSE;
   s->anneal_linear = strcmp(anneal, "linear") == 0;
   if (!s->anneal_linear && strcmp(anneal, "cos") != 0) {
     g_autofree char *shown = nnlab_excerpt(anneal);
-    return fail_at(r, "training", "anneal_strategy", error,
-                   "anneal_strategy: expected cos or linear, got '%s'", shown);
+    return ini_fail(r, "training", "anneal_strategy", error,
+                    "anneal_strategy: expected cos or linear, got '%s'", shown);
   }
   return TRUE;
 }
@@ -565,8 +375,8 @@ static const struct schedule_key {
     {"anneal_strategy", SCHEDULES(ONE_CYCLE)},
 };
 
-static gboolean check_schedule_keys(const reader *r, nnlab_schedule_kind kind,
-                                    GError **error) {
+static gboolean check_schedule_keys(const ini_reader *r,
+                                    nnlab_schedule_kind kind, GError **error) {
   for (size_t i = 0; i < G_N_ELEMENTS(schedule_keys); i++) {
     const struct schedule_key *k = &schedule_keys[i];
     if (k->schedules & (1u << kind) ||
@@ -578,62 +388,63 @@ static gboolean check_schedule_keys(const reader *r, nnlab_schedule_kind kind,
         g_string_append_printf(
             owners, "%s%s", owners->len ? ", " : "",
             nnlab_schedule_kind_name((nnlab_schedule_kind)j));
-    return fail_at(r, "training", k->key, error,
-                   "%s shapes only schedule = %s, not %s (remove it, or "
-                   "choose that schedule)",
-                   k->key, owners->str, nnlab_schedule_kind_name(kind));
+    return ini_fail(r, "training", k->key, error,
+                    "%s shapes only schedule = %s, not %s (remove it, or "
+                    "choose that schedule)",
+                    k->key, owners->str, nnlab_schedule_kind_name(kind));
   }
   return TRUE;
 }
 
-static gboolean read_schedule(const reader *r, nnlab_schedule_config *s,
+static gboolean read_schedule(const ini_reader *r, nnlab_schedule_config *s,
                               GError **error) {
   g_autofree char *kind = NULL;
   guint64 period = 0, mult = 0;
-  if (!get_string(r, "training", "schedule", "constant", &kind, error))
+  if (!ini_get_string(r, "training", "schedule", "constant", &kind, error))
     return FALSE;
   if (!nnlab_schedule_kind_from_name(kind, &s->kind)) {
     g_autofree char *shown = nnlab_excerpt(kind);
-    return fail_at(r, "training", "schedule", error,
-                   "schedule: unknown '%s'; expected constant, step, "
-                   "multistep, exponential, polynomial, inverse_time, "
-                   "cosine, cosine_restarts, one_cycle or plateau",
-                   shown);
+    return ini_fail(r, "training", "schedule", error,
+                    "schedule: unknown '%s'; expected constant, step, "
+                    "multistep, exponential, polynomial, inverse_time, "
+                    "cosine, cosine_restarts, one_cycle or plateau",
+                    shown);
   }
   if (!check_schedule_keys(r, s->kind, error) ||
       !read_schedule_unit(r, s, error) || !read_milestones(r, s, error) ||
       !read_one_cycle(r, s, error) ||
       !get_size(r, "training", "step_size", 10, &s->step_size, error) ||
-      !get_double(r, "training", "gamma", 0.1, 0, 1, &s->gamma, error) ||
-      !get_double(r, "training", "min_lr", 0, 0, 1e6, &s->min_lr, error) ||
+      !ini_get_double(r, "training", "gamma", 0.1, 0, 1, &s->gamma, error) ||
+      !ini_get_double(r, "training", "min_lr", 0, 0, 1e6, &s->min_lr, error) ||
       !get_size(r, "training", "plateau_patience", 10, &s->patience, error) ||
-      !get_double(r, "training", "plateau_factor", 0.1, 0, 1, &s->factor,
-                  error) ||
+      !ini_get_double(r, "training", "plateau_factor", 0.1, 0, 1, &s->factor,
+                      error) ||
       !get_size(r, "training", "total_iters", 0, &s->total_iters, error) ||
-      !get_double(r, "training", "power", 1, 1e-9, 1e6, &s->power, error) ||
-      !get_double(r, "training", "decay_rate", 0.1, 0, 1e12, &s->decay_rate,
-                  error) ||
-      !get_count(r, "training", "restart_period", 10, G_MAXUINT32, &period,
-                 error) ||
-      !get_count(r, "training", "restart_mult", 1, 1000, &mult, error))
+      !ini_get_double(r, "training", "power", 1, 1e-9, 1e6, &s->power, error) ||
+      !ini_get_double(r, "training", "decay_rate", 0.1, 0, 1e12, &s->decay_rate,
+                      error) ||
+      !ini_get_count(r, "training", "restart_period", 10, 0, G_MAXUINT32,
+                     &period, error) ||
+      !ini_get_count(r, "training", "restart_mult", 1, 0, 1000, &mult, error))
     return FALSE;
   s->restart_period = (size_t)period;
   s->restart_mult = (size_t)mult;
   if (s->step_size == 0)
-    return fail_at(r, "training", "step_size", error,
-                   "step_size must be at least 1");
+    return ini_fail(r, "training", "step_size", error,
+                    "step_size must be at least 1");
   if (period == 0 || mult == 0)
-    return fail_at(r, "training", period ? "restart_mult" : "restart_period",
-                   error, "%s must be at least 1",
-                   period ? "restart_mult" : "restart_period");
+    return ini_fail(r, "training", period ? "restart_mult" : "restart_period",
+                    error, "%s must be at least 1",
+                    period ? "restart_mult" : "restart_period");
   return TRUE;
 }
 
-static gboolean read_training(const reader *r, const nnlab_registry *registry,
+static gboolean read_training(const ini_reader *r,
+                              const nnlab_registry *registry,
                               nnlab_run_config *c, GError **error) {
   nnlab_train_config *t = &c->train;
   nnlab_train_config_init(t);
-  g_autofree char *batch = get_raw(r, "training", "batch_size");
+  g_autofree char *batch = ini_raw(r, "training", "batch_size");
   g_autofree char *loss = NULL, *rule = NULL;
   guint64 shuffle_seed = 0;
   if (batch && g_ascii_strcasecmp(batch, "full") == 0)
@@ -641,79 +452,100 @@ static gboolean read_training(const reader *r, const nnlab_registry *registry,
   else if (!get_size(r, "training", "batch_size", 32, &t->batch_size, error))
     return FALSE;
   if (!get_size(r, "training", "epochs", 10, &t->epochs, error) ||
-      !get_bool(r, "training", "shuffle", TRUE, &t->shuffle, error) ||
-      !get_count(r, "training", "shuffle_seed", c->seed, G_MAXUINT64,
-                 &shuffle_seed, error) ||
+      !ini_get_bool(r, "training", "shuffle", TRUE, &t->shuffle, error) ||
+      !ini_get_count(r, "training", "shuffle_seed", c->seed, 0, G_MAXUINT64,
+                     &shuffle_seed, error) ||
       !get_size(r, "training", "early_stopping_patience", 0,
                 &t->early_stopping_patience, error) ||
-      !get_double(r, "training", "clip_norm", 0, 0, 1e12, &t->clip_norm,
-                  error) ||
-      !get_double(r, "training", "stop_loss", 0, 0, 1e300, &t->stop_loss,
-                  error) ||
-      !get_double(r, "training", "stop_grad_norm", 0, 0, 1e300,
-                  &t->stop_grad_norm, error) ||
+      !ini_get_double(r, "training", "clip_norm", 0, 0, 1e12, &t->clip_norm,
+                      error) ||
+      !ini_get_double(r, "training", "stop_loss", 0, 0, 1e300, &t->stop_loss,
+                      error) ||
+      !ini_get_double(r, "training", "stop_grad_norm", 0, 0, 1e300,
+                      &t->stop_grad_norm, error) ||
       !read_schedule(r, &t->schedule, error))
     return FALSE;
   t->seed = shuffle_seed;
-  if (!get_string(r, "training", "rule", "gradient", &rule, error))
+  if (!ini_get_string(r, "training", "rule", "gradient", &rule, error))
     return FALSE;
   if (strcmp(rule, "perceptron") == 0)
     c->perceptron_rule = TRUE;
   else if (strcmp(rule, "gradient") != 0) {
     g_autofree char *shown = nnlab_excerpt(rule);
-    return fail_at(r, "training", "rule", error,
-                   "rule: expected gradient or perceptron, got '%s'", shown);
+    return ini_fail(r, "training", "rule", error,
+                    "rule: expected gradient or perceptron, got '%s'", shown);
   }
   if (t->early_stopping_patience && c->split.val_fraction == 0)
-    return fail_at(r, "training", "early_stopping_patience", error,
-                   "early stopping needs validation data: set "
-                   "[data] val_fraction");
-  if (!get_string(r, "training", "loss", NULL, &loss, error)) return FALSE;
+    return ini_fail(r, "training", "early_stopping_patience", error,
+                    "early stopping needs validation data: set "
+                    "[data] val_fraction");
+  if (!ini_get_string(r, "training", "loss", NULL, &loss, error)) return FALSE;
   if (!loss || !*loss)
-    return fail_at(r, "training", NULL, error,
-                   "missing key 'loss' in [training] (e.g. loss = mse or "
-                   "loss = cross_entropy)");
-  c->loss_location = where(r, "training", "loss");
+    return ini_fail(r, "training", NULL, error,
+                    "missing key 'loss' in [training] (e.g. loss = mse or "
+                    "loss = cross_entropy)");
+  c->loss_location = ini_where(r, "training", "loss");
   return resolve(r, registry, NNLAB_KIND_LOSS, "training", "loss", loss,
                  &c->loss, error);
 }
 
-static gboolean read_optimizer(const reader *r, const nnlab_registry *registry,
+static gboolean read_optimizer(const ini_reader *r,
+                               const nnlab_registry *registry,
                                nnlab_run_config *c, GError **error) {
   g_autofree char *name = NULL;
-  if (!get_string(r, "optimizer", "name", "sgd", &name, error) ||
+  if (!ini_get_string(r, "optimizer", "name", "sgd", &name, error) ||
       !resolve(r, registry, NNLAB_KIND_OPTIMIZER, "optimizer", "name", name,
                &c->optimizer, error))
     return FALSE;
   g_auto(GStrv) keys = g_key_file_get_keys(r->file, "optimizer", NULL, NULL);
   for (size_t i = 0; keys && keys[i]; i++) {
     if (strcmp(keys[i], "name") == 0) continue;
-    g_autofree char *value = get_raw(r, "optimizer", keys[i]);
+    g_autofree char *value = ini_raw(r, "optimizer", keys[i]);
     if (!nnlab_hparams_set(c->optimizer.info, c->optimizer.hparams, keys[i],
                            value, error))
-      return locate(r, "optimizer", keys[i], error);
+      return ini_locate(r, "optimizer", keys[i], error);
   }
   return TRUE;
 }
 
 /* The output activation and the loss, judged by their properties. */
-static gboolean check_pairing(const reader *r, const nnlab_registry *registry,
+static gboolean check_pairing(const ini_reader *r,
+                              const nnlab_registry *registry,
                               const nnlab_run_config *c, GError **error) {
   gboolean gradient_training = !c->perceptron_rule && c->train.epochs > 0;
   g_autofree char *problem =
       loss_pairing_problem(&c->output_activation, &c->loss, gradient_training,
                            DEFAULT_OUTPUT_ACTIVATION, registry);
-  return !problem || fail_at(r, "training", "loss", error, "%s", problem);
+  return !problem || ini_fail(r, "training", "loss", error, "%s", problem);
 }
 
-/* "1, -1; -1, 1": rows separated by ';', values by ','. */
-static gboolean parse_floats(const reader *r, const char *section,
-                             const char *key, size_t expected, float **out,
-                             GError **error) {
-  g_autofree char *raw = get_raw(r, section, key);
+/* [layer.N] numbers beyond the model's layers. */
+static gboolean check_layer_sections(const ini_reader *r,
+                                     const nnlab_run_config *c,
+                                     GError **error) {
+  g_auto(GStrv) groups = g_key_file_get_groups(r->file, NULL);
+  for (size_t i = 0; groups[i]; i++) {
+    size_t index;
+    if (is_layer_section(groups[i], &index) && index > c->n_hidden + 1) {
+      g_autofree char *shown = nnlab_excerpt(groups[i]);
+      return ini_fail(r, groups[i], NULL, error,
+                      "[%s]: the model has %zu layers (hidden layers, then "
+                      "the output layer)",
+                      shown, c->n_hidden + 1);
+    }
+  }
+  return TRUE;
+}
+
+/* "1, -1; -1, 1": rows separated by ';', values by ','. Only counted
+ * here: the rows' shape waits for the input width (build_model). */
+static gboolean parse_floats(const ini_reader *r, const char *section,
+                             const char *key, float **out, size_t *count,
+                             char **location, GError **error) {
+  g_autofree char *raw = ini_raw(r, section, key);
   if (!raw) return TRUE;
-  g_autofree float *values = g_new0(float, MAX(expected, 1));
-  size_t count = 0;
+  /* Zero-terminated, so never NULL even when empty. */
+  g_autoptr(GArray) values = g_array_new(TRUE, FALSE, sizeof(float));
   g_auto(GStrv) rows = g_strsplit(raw, ";", -1);
   for (size_t i = 0; rows[i]; i++) {
     g_auto(GStrv) cells = g_strsplit(rows[i], ",", -1);
@@ -723,34 +555,32 @@ static gboolean parse_floats(const reader *r, const char *section,
       double v = g_ascii_strtod(cell, &end);
       if (*end || !isfinite(v)) {
         g_autofree char *shown = nnlab_excerpt(cell);
-        return fail_at(r, section, key, error,
-                       "%s: '%s' is not a finite number", key, shown);
+        return ini_fail(r, section, key, error,
+                        "%s: '%s' is not a finite number", key, shown);
       }
-      if (count < expected) values[count] = (float)v;
-      count++;
+      float f = (float)v;
+      g_array_append_val(values, f);
     }
   }
-  if (count != expected)
-    return fail_at(r, section, key, error, "%s: expected %zu values, found %zu",
-                   key, expected, count);
-  *out = g_steal_pointer(&values);
+  *count = values->len;
+  *location = ini_where(r, section, key);
+  *out = (float *)g_array_free(g_steal_pointer(&values), FALSE);
   return TRUE;
 }
 
-/* [layer.N] sections need the input width, known once data is loaded, so
- * they are checked here for layer numbers and parsed in build_model. */
-static gboolean check_layer_sections(const reader *r, const nnlab_run_config *c,
-                                     GError **error) {
-  g_auto(GStrv) groups = g_key_file_get_groups(r->file, NULL);
-  for (size_t i = 0; groups[i]; i++) {
-    size_t index;
-    if (is_layer_section(groups[i], &index) && index > c->n_hidden + 1) {
-      g_autofree char *shown = nnlab_excerpt(groups[i]);
-      return fail_at(r, groups[i], NULL, error,
-                     "[%s]: the model has %zu layers (hidden layers, then "
-                     "the output layer)",
-                     shown, c->n_hidden + 1);
-    }
+/* Each layer's hand-set weights and bias, from [layer.N]. */
+static gboolean read_layers(const ini_reader *r, nnlab_run_config *c,
+                            GError **error) {
+  if (!check_layer_sections(r, c, error)) return FALSE;
+  c->layers = g_new0(nnlab_run_config_layer, c->n_hidden + 1);
+  for (size_t l = 0; l <= c->n_hidden; l++) {
+    nnlab_run_config_layer *layer = &c->layers[l];
+    g_autofree char *section = g_strdup_printf("layer.%zu", l + 1);
+    if (!parse_floats(r, section, "weights", &layer->weights, &layer->n_weights,
+                      &layer->weights_location, error) ||
+        !parse_floats(r, section, "bias", &layer->bias, &layer->n_bias,
+                      &layer->bias_location, error))
+      return FALSE;
   }
   return TRUE;
 }
@@ -765,6 +595,14 @@ void nnlab_run_config_free(nnlab_run_config *c) {
   nnlab_component_clear(&c->loss);
   nnlab_component_clear(&c->optimizer);
   g_free(c->loss_location);
+  g_free(c->hidden_location);
+  for (size_t i = 0; c->layers && i <= c->n_hidden; i++) {
+    g_free(c->layers[i].weights);
+    g_free(c->layers[i].bias);
+    g_free(c->layers[i].weights_location);
+    g_free(c->layers[i].bias_location);
+  }
+  g_free(c->layers);
   g_free(c->data_path);
   g_free(c->text);
   g_free(c->path);
@@ -775,17 +613,15 @@ nnlab_run_config *nnlab_run_config_parse(const char *text, const char *path,
                                          const char *const *overrides,
                                          const nnlab_registry *registry,
                                          GError **error) {
-  g_autoptr(GHashTable) overridden = NULL;
-  g_autoptr(GKeyFile) file = key_file_load_with_overrides(
-      text, path, overrides, "training.epochs=50", &overridden, error);
-  if (!file) return NULL;
-  reader r = {file, path, text, overridden};
+  g_auto(ini_reader) r = {0};
+  if (!ini_load(&r, text, path, overrides, "training.epochs=50", error))
+    return NULL;
   nnlab_run_config *c = g_new0(nnlab_run_config, 1);
   c->path = g_strdup(path);
-  c->text = g_key_file_to_data(file, NULL, NULL);
+  c->text = g_key_file_to_data(r.file, NULL, NULL);
   guint64 seed = 0;
   if (!check_sections(&r, error) ||
-      !get_count(&r, "model", "seed", 0, G_MAXUINT64, &seed, error)) {
+      !ini_get_count(&r, "model", "seed", 0, 0, G_MAXUINT64, &seed, error)) {
     nnlab_run_config_free(c);
     return NULL;
   }
@@ -793,8 +629,7 @@ nnlab_run_config *nnlab_run_config_parse(const char *text, const char *path,
   if (!read_data(&r, c, error) || !read_model(&r, registry, c, error) ||
       !read_training(&r, registry, c, error) ||
       !read_optimizer(&r, registry, c, error) ||
-      !check_pairing(&r, registry, c, error) ||
-      !check_layer_sections(&r, c, error)) {
+      !check_pairing(&r, registry, c, error) || !read_layers(&r, c, error)) {
     nnlab_run_config_free(c);
     return NULL;
   }
@@ -837,51 +672,4 @@ gboolean nnlab_run_config_check_data(const nnlab_run_config *c,
   g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID, "%s: %s",
               c->loss_location ? c->loss_location : c->path, problem);
   return FALSE;
-}
-
-nnlab_model *nnlab_run_config_build_model(const nnlab_run_config *c,
-                                          size_t n_inputs, size_t n_outputs,
-                                          GError **error) {
-  size_t n_layers = c->n_hidden + 1;
-  g_autofree size_t *units = g_new(size_t, n_layers);
-  g_autofree nnlab_component *activations = g_new(nnlab_component, n_layers);
-  for (size_t i = 0; i < c->n_hidden; i++) {
-    units[i] = c->hidden_units[i];
-    activations[i] = c->hidden_activations[i];
-  }
-  units[c->n_hidden] = n_outputs;
-  activations[c->n_hidden] = c->output_activation;
-  g_autoptr(GKeyFile) file = g_key_file_new();
-  g_key_file_load_from_data(file, c->text, (gsize)-1, G_KEY_FILE_NONE, NULL);
-  g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
-  reader r = {file, c->path, c->text, none};
-  if (!parameters_fit(n_inputs, units, n_layers)) {
-    fail_parameters(&r, error);
-    return NULL;
-  }
-  nnlab_model *model = nnlab_model_new_from_components(
-      n_inputs, units, activations, n_layers, error);
-  if (!model) return NULL;
-  nnlab_rng rng;
-  nnlab_rng_seed(&rng, c->seed);
-  nnlab_model_init(model, c->init, c->init_scale, &rng);
-  /* Hand-set weights from [layer.N]. */
-  size_t fan_in = n_inputs;
-  for (size_t l = 0; l < n_layers; l++) {
-    g_autofree char *section = g_strdup_printf("layer.%zu", l + 1);
-    g_autofree float *weights = NULL, *bias = NULL;
-    if (!parse_floats(&r, section, "weights", fan_in * units[l], &weights,
-                      error) ||
-        !parse_floats(&r, section, "bias", units[l], &bias, error)) {
-      nnlab_model_free(model);
-      return NULL;
-    }
-    if (weights)
-      memcpy(nnlab_model_layer_weights(model, l), weights,
-             fan_in * units[l] * sizeof(float));
-    if (bias)
-      memcpy(nnlab_model_layer_bias(model, l), bias, units[l] * sizeof(float));
-    fan_in = units[l];
-  }
-  return model;
 }

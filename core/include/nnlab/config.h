@@ -11,6 +11,18 @@
 
 G_BEGIN_DECLS
 
+/* A [layer.N] section's hand-set values, read with the config; whether
+ * they fit the layer is known once the data gives the input width. The
+ * locations ("FILE:LINE") are for errors. */
+typedef struct nnlab_run_config_layer {
+  float *weights; /* NULL when not given */
+  size_t n_weights;
+  float *bias; /* NULL when not given */
+  size_t n_bias;
+  char *weights_location;
+  char *bias_location;
+} nnlab_run_config_layer;
+
 typedef struct nnlab_run_config {
   char *path; /* the config file */
   char *text; /* its text with any overrides applied, as run */
@@ -34,6 +46,9 @@ typedef struct nnlab_run_config {
   nnlab_component optimizer;
   nnlab_train_config train;
   gboolean perceptron_rule; /* [training] rule = perceptron */
+
+  char *hidden_location; /* "FILE:LINE" of [model] hidden, for errors */
+  nnlab_run_config_layer *layers; /* n_hidden + 1: [layer.1], ... */
 } nnlab_run_config;
 
 /* Loads path, applying overrides ("section.key=value", NULL-terminated)
@@ -60,7 +75,8 @@ NNLAB_API gboolean nnlab_run_config_check_data(const nnlab_run_config *config,
                                                const nnlab_dataset *data,
                                                GError **error);
 /* A model built and initialized as the config says (hand-set weights
- * applied). */
+ * applied). What needs the input width is checked here: the parameter cap
+ * and the number of [layer.N] values. */
 NNLAB_API nnlab_model *nnlab_run_config_build_model(
     const nnlab_run_config *config, size_t n_inputs, size_t n_outputs,
     GError **error);
