@@ -1,9 +1,8 @@
 /* A run: config, data, split, model and trainer put together, for a new
  * training or a resumed checkpoint (which must agree with the config and
- * the data's digest); the model is built here from the parsed config once
- * the data gives its input width. It trains through nnlab_trainer_fit or
- * the perceptron rule and writes no file: nnlab_run_describe gives the
- * caller what to save. */
+ * the data's digest). The model is built here once the data gives its
+ * input width. It writes no file: nnlab_run_describe gives the caller what
+ * to save. */
 #include <stdlib.h>
 #include <string.h>
 
