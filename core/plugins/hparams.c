@@ -211,7 +211,10 @@ gboolean nnlab_hparams_set(const nnlab_plugin_info *info, nnlab_value *values,
   }
   const nnlab_hparam *spec = &info->hparams[index];
   g_autofree char *trimmed = g_strstrip(g_strdup(text));
-  nnlab_value parsed = {0};
+  /* Every byte zeroed, not only the first member's ({0} leaves the rest
+   * unspecified), so that equal settings compare equal byte for byte. */
+  nnlab_value parsed;
+  memset(&parsed, 0, sizeof parsed);
   gboolean ok = FALSE;
   switch (spec->type) {
     case NNLAB_HPARAM_FLOAT:
