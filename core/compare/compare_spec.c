@@ -740,13 +740,8 @@ nnlab_compare *nnlab_compare_load(const char *path,
                                   const char *const *overrides,
                                   const nnlab_registry *registry,
                                   GError **error) {
-  g_autofree char *text = NULL;
-  g_autoptr(GError) io_error = NULL;
-  if (!nnlab_check_input_file(path, error)) return NULL;
-  if (!g_file_get_contents(path, &text, NULL, &io_error)) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s", io_error->message);
-    return NULL;
-  }
+  g_autofree char *text = ini_read_file(path, error);
+  if (!text) return NULL;
   spec_state s = {.registry = registry};
   if (!ini_load(&s.r, text, path, overrides,
                 "compare.seeds=1..3 or 'candidate adam.lr=0.01'", error))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <nnlab/common.h>
+#include <nnlab/files.h>
 #include "base/suggest.h"
 
 /* What GKeyFile accepts as a section or key name (it ignores others with
@@ -155,6 +156,17 @@ static gboolean apply_overrides(GKeyFile *file, const char *const *overrides,
     g_hash_table_add(overridden, g_strdup_printf("%s.%s", section, key));
   }
   return TRUE;
+}
+
+char *ini_read_file(const char *path, GError **error) {
+  char *text = NULL;
+  g_autoptr(GError) io_error = NULL;
+  if (!nnlab_check_input_file(path, error)) return NULL;
+  if (!g_file_get_contents(path, &text, NULL, &io_error)) {
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s", io_error->message);
+    return NULL;
+  }
+  return text;
 }
 
 gboolean ini_load(ini_reader *r, const char *text, const char *path,

@@ -26,6 +26,9 @@ typedef struct ini_reader {
 gboolean ini_load(ini_reader *r, const char *text, const char *path,
                   const char *const *overrides, const char *example,
                   GError **error);
+/* The text of the INI file at path, which must be a regular file (files.h);
+ * NULL with an I/O error naming it otherwise. */
+char *ini_read_file(const char *path, GError **error);
 /* Frees what ini_load made; r may be empty. */
 void ini_clear(ini_reader *r);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ini_reader, ini_clear)

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <nnlab/config.h>
-#include <nnlab/files.h>
 #include <nnlab/hparams.h>
 
 #include <nnlab/common.h>
@@ -640,13 +639,8 @@ nnlab_run_config *nnlab_run_config_load(const char *path,
                                         const char *const *overrides,
                                         const nnlab_registry *registry,
                                         GError **error) {
-  g_autofree char *text = NULL;
-  g_autoptr(GError) io_error = NULL;
-  if (!nnlab_check_input_file(path, error)) return NULL;
-  if (!g_file_get_contents(path, &text, NULL, &io_error)) {
-    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_IO, "%s", io_error->message);
-    return NULL;
-  }
+  g_autofree char *text = ini_read_file(path, error);
+  if (!text) return NULL;
   return nnlab_run_config_parse(text, path, overrides, registry, error);
 }
 
