@@ -1,8 +1,8 @@
-/* Dense networks (nnlab/model.h): one flat parameter buffer and one for
- * gradients, initialization, standardization, and the forward and backward
- * passes on gemm.c with activations called through plugin_call.h. The
- * workspaces grow only when a batch is larger than any before; the model
- * knows no loss, optimizer or training loop. */
+/* Dense networks (nnlab/model.h) as a stack of layers (model/layer.h): the
+ * flat parameter and gradient buffers, initialization, standardization, and
+ * the passes through the stack, each call recorded and, in a replay,
+ * checked. The workspaces grow only when a batch is larger than any before;
+ * the model knows no loss, optimizer or training loop. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,30 +11,36 @@
 
 #include "base/alloc.h"
 #include "model/divergence.h"
-#include "compute/flat_vector.h"
-#include "compute/gemm.h"
+#include "model/layer.h"
 #include "plugins/plugin_call.h"
 
 /* Rows per batch when predicting, to bound workspace memory. */
 #define PREDICT_BATCH_ROWS 512
 
-typedef struct dense_layer {
-  size_t fan_in, units;
-  size_t weight_offset, bias_offset; /* into params and grads */
-  nnlab_component activation;
-} dense_layer;
+/* Each public layer i (nnlab/model.h) is two in the stack: the dense layer
+ * STACK_PER_LAYER * i, then its activation. */
+#define STACK_PER_LAYER 2
+
+typedef struct stack_layer {
+  const layer_ops *ops;
+  nnlab_component component; /* info NULL for a built-in; hparams owned */
+  layer_ctx ctx;
+  size_t param_offset, n_params; /* its slice of params and grads */
+  size_t number; /* 1-based public layer, as messages and traces name it */
+} stack_layer;
 
 struct nnlab_model {
-  size_t n_inputs, n_layers;
-  dense_layer *layers;
+  size_t n_inputs, n_layers; /* n_layers public ones */
+  stack_layer *stack;
+  size_t depth, built; /* layers in the stack, and how many are set up */
   size_t n_params;
   float *params, *grads;
   float *mean, *std; /* standardization, or NULL */
-  /* Workspaces for capacity rows: pre- and post-activation per layer, two
-   * scratch buffers for the backward pass, one for standardized input. */
+  /* Workspaces for capacity rows: each layer's output, two buffers the
+   * backward pass passes gradients down in, one for standardized input. */
   size_t capacity;
-  float **pre, **post;
-  float *delta_out, *delta_in, *standardized;
+  float **outputs;
+  float *delta[2], *standardized;
   size_t rows; /* rows of the last forward pass */
 };
 
@@ -67,6 +73,38 @@ const char *nnlab_init_scheme_name(nnlab_init_scheme scheme) {
                                                      : NULL;
 }
 
+/* Sets up the next layer of the stack on top of the last, taking over
+ * component; FALSE when its parameters do not fit in a size_t. */
+static gboolean stack_push(nnlab_model *model, const layer_ops *ops,
+                           nnlab_component component, size_t number) {
+  stack_layer *layer = &model->stack[model->built];
+  const layer_shape *in =
+      model->built ? &model->stack[model->built - 1].ctx.out
+                   : &(layer_shape){.rank = 1, .dims = {model->n_inputs}};
+  *layer = (stack_layer){.ops = ops,
+                         .component = component,
+                         .param_offset = model->n_params,
+                         .number = number};
+  model->built++;
+  layer->ctx = (layer_ctx){
+      .plugin = component.info, .hparams = component.hparams, .in = *in};
+  ops->output_shape(component.hparams, in, &layer->ctx.out);
+  return ops->n_params(component.hparams, in, &layer->n_params) &&
+         g_size_checked_add(&model->n_params, model->n_params, layer->n_params);
+}
+
+/* A dense layer of units and the activation after it, as public layer i. */
+static gboolean stack_push_dense(nnlab_model *model, size_t units,
+                                 const nnlab_component *activation, size_t i) {
+  nnlab_component dense = {.hparams =
+                               g_new0(nnlab_value, LAYER_DENSE_N_HPARAMS)};
+  dense.hparams[LAYER_DENSE_UNITS].i = (int64_t)units;
+  if (!stack_push(model, &layer_dense_ops, dense, i + 1)) return FALSE;
+  nnlab_component copy;
+  nnlab_component_copy(&copy, activation);
+  return stack_push(model, &layer_activation_ops, copy, i + 1);
+}
+
 nnlab_model *nnlab_model_new_from_components(size_t n_inputs,
                                              const size_t *units,
                                              const nnlab_component *activations,
@@ -79,38 +117,31 @@ nnlab_model *nnlab_model_new_from_components(size_t n_inputs,
   nnlab_model *model = g_new0(nnlab_model, 1);
   model->n_inputs = n_inputs;
   model->n_layers = n_layers;
-  model->layers = g_new0(dense_layer, n_layers);
-  size_t offset = 0, fan_in = n_inputs;
+  model->depth = STACK_PER_LAYER * n_layers;
+  model->stack = g_new0(stack_layer, model->depth);
+  model->outputs = g_new0(float *, model->depth);
   for (size_t i = 0; i < n_layers; i++) {
-    dense_layer *layer = &model->layers[i];
-    size_t weights = 0, layer_size = 0, end = 0;
-    if (units[i] == 0 || !g_size_checked_mul(&weights, fan_in, units[i]) ||
-        !g_size_checked_add(&layer_size, weights, units[i]) ||
-        !g_size_checked_add(&end, offset, layer_size)) {
+    if (units[i] == 0 ||
+        !stack_push_dense(model, units[i], &activations[i], i)) {
       g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
                   "layer %zu: %zu units is not a valid size", i + 1, units[i]);
-      model->n_layers = i;
       nnlab_model_free(model);
       return NULL;
     }
-    layer->fan_in = fan_in;
-    layer->units = units[i];
-    layer->weight_offset = offset;
-    layer->bias_offset = offset + weights;
-    offset = end;
-    nnlab_component_copy(&layer->activation, &activations[i]);
-    fan_in = units[i];
   }
-  model->n_params = offset;
-  model->params = alloc_floats(offset, "model parameters", error);
-  model->grads =
-      model->params ? alloc_floats(offset, "model gradients", error) : NULL;
+  model->params = alloc_floats(model->n_params, "model parameters", error);
+  model->grads = model->params
+                     ? alloc_floats(model->n_params, "model gradients", error)
+                     : NULL;
   if (!model->grads) {
     nnlab_model_free(model);
     return NULL;
   }
-  model->pre = g_new0(float *, n_layers);
-  model->post = g_new0(float *, n_layers);
+  for (size_t k = 0; k < model->depth; k++) {
+    stack_layer *layer = &model->stack[k];
+    if (layer->n_params)
+      layer->ctx.params = model->params + layer->param_offset;
+  }
   return model;
 }
 
@@ -154,24 +185,21 @@ nnlab_model *nnlab_model_new(const nnlab_registry *registry, size_t n_inputs,
 }
 
 static void free_workspaces(nnlab_model *model) {
-  for (size_t i = 0; i < model->n_layers; i++) {
-    g_clear_pointer(&model->pre[i], alloc_free);
-    g_clear_pointer(&model->post[i], alloc_free);
-  }
-  g_clear_pointer(&model->delta_out, alloc_free);
-  g_clear_pointer(&model->delta_in, alloc_free);
+  for (size_t k = 0; k < model->depth; k++)
+    g_clear_pointer(&model->outputs[k], alloc_free);
+  g_clear_pointer(&model->delta[0], alloc_free);
+  g_clear_pointer(&model->delta[1], alloc_free);
   g_clear_pointer(&model->standardized, alloc_free);
   model->capacity = 0;
 }
 
 void nnlab_model_free(nnlab_model *model) {
   if (!model) return;
-  if (model->pre) free_workspaces(model);
-  for (size_t i = 0; i < model->n_layers; i++)
-    nnlab_component_clear(&model->layers[i].activation);
-  g_free(model->layers);
-  g_free(model->pre);
-  g_free(model->post);
+  free_workspaces(model);
+  for (size_t k = 0; k < model->built; k++)
+    nnlab_component_clear(&model->stack[k].component);
+  g_free(model->stack);
+  g_free(model->outputs);
   alloc_free(model->params);
   alloc_free(model->grads);
   alloc_free(model->mean);
@@ -179,12 +207,17 @@ void nnlab_model_free(nnlab_model *model) {
   g_free(model);
 }
 
+/* Public layer i's dense layer; its activation is the next in the stack. */
+static const stack_layer *dense_of(const nnlab_model *model, size_t i) {
+  return &model->stack[STACK_PER_LAYER * i];
+}
+
 size_t nnlab_model_n_inputs(const nnlab_model *model) {
   return model->n_inputs;
 }
 
 size_t nnlab_model_n_outputs(const nnlab_model *model) {
-  return model->layers[model->n_layers - 1].units;
+  return layer_shape_size(&model->stack[model->depth - 1].ctx.out);
 }
 
 size_t nnlab_model_n_layers(const nnlab_model *model) {
@@ -192,12 +225,12 @@ size_t nnlab_model_n_layers(const nnlab_model *model) {
 }
 
 size_t nnlab_model_layer_units(const nnlab_model *model, size_t layer) {
-  return model->layers[layer].units;
+  return layer_shape_size(&dense_of(model, layer)->ctx.out);
 }
 
 const nnlab_component *nnlab_model_layer_activation(const nnlab_model *model,
                                                     size_t layer) {
-  return &model->layers[layer].activation;
+  return &dense_of(model, layer)[1].component;
 }
 
 size_t nnlab_model_n_params(const nnlab_model *model) {
@@ -213,46 +246,24 @@ float *nnlab_model_grads(nnlab_model *model) {
 }
 
 float *nnlab_model_layer_weights(nnlab_model *model, size_t layer) {
-  return model->params + model->layers[layer].weight_offset;
+  return model->params + dense_of(model, layer)->param_offset;
 }
 
+/* The bias is the last units of a dense layer's parameters. */
 float *nnlab_model_layer_bias(nnlab_model *model, size_t layer) {
-  return model->params + model->layers[layer].bias_offset;
+  const stack_layer *dense = dense_of(model, layer);
+  return model->params + dense->param_offset + dense->n_params -
+         layer_shape_size(&dense->ctx.out);
 }
 
 void nnlab_model_init(nnlab_model *model, nnlab_init_scheme scheme,
                       double scale, nnlab_rng *rng) {
   memset(model->params, 0, model->n_params * sizeof(float));
-  for (size_t l = 0; l < model->n_layers; l++) {
-    const dense_layer *layer = &model->layers[l];
-    float *w = model->params + layer->weight_offset;
-    double fan_in = (double)layer->fan_in, fan_out = (double)layer->units;
-    double bound = 0, std = 0;
-    switch (scheme) {
-      case NNLAB_INIT_ZEROS:
-        continue;
-      case NNLAB_INIT_UNIFORM:
-        bound = scale;
-        break;
-      case NNLAB_INIT_NORMAL:
-        std = scale;
-        break;
-      case NNLAB_INIT_XAVIER_UNIFORM:
-        bound = sqrt(6.0 / (fan_in + fan_out));
-        break;
-      case NNLAB_INIT_XAVIER_NORMAL:
-        std = sqrt(2.0 / (fan_in + fan_out));
-        break;
-      case NNLAB_INIT_HE_UNIFORM:
-        bound = sqrt(6.0 / fan_in);
-        break;
-      case NNLAB_INIT_HE_NORMAL:
-        std = sqrt(2.0 / fan_in);
-        break;
-    }
-    for (size_t i = 0; i < layer->fan_in * layer->units; i++)
-      w[i] = bound > 0 ? (float)((2.0 * nnlab_rng_uniform(rng) - 1.0) * bound)
-                       : (float)(nnlab_rng_normal(rng) * std);
+  for (size_t k = 0; k < model->depth; k++) {
+    const stack_layer *layer = &model->stack[k];
+    if (layer->ops->init)
+      layer->ops->init(&layer->ctx, model->params + layer->param_offset, scheme,
+                       scale, rng);
   }
 }
 
@@ -303,10 +314,11 @@ void nnlab_model_standardize(const nnlab_model *model, const float *x,
       out[r * d + j] = (x[r * d + j] - model->mean[j]) / model->std[j];
 }
 
+/* The most values a sample has between two layers. */
 static size_t widest_layer(const nnlab_model *model) {
   size_t widest = model->n_inputs;
-  for (size_t i = 0; i < model->n_layers; i++)
-    widest = MAX(widest, model->layers[i].units);
+  for (size_t k = 0; k < model->depth; k++)
+    widest = MAX(widest, layer_shape_size(&model->stack[k].ctx.out));
   return widest;
 }
 
@@ -322,21 +334,18 @@ static gboolean ensure_capacity(nnlab_model *model, size_t rows,
                 "batch of %zu rows is too large", rows);
     return FALSE;
   }
-  for (size_t i = 0; i < model->n_layers; i++) {
-    size_t n = rows * model->layers[i].units;
-    model->pre[i] = alloc_floats(n, "activations", error);
-    model->post[i] =
-        model->pre[i] ? alloc_floats(n, "activations", error) : NULL;
-    if (!model->post[i]) {
+  for (size_t k = 0; k < model->depth; k++) {
+    size_t n = rows * layer_shape_size(&model->stack[k].ctx.out);
+    model->outputs[k] = alloc_floats(n, "activations", error);
+    if (!model->outputs[k]) {
       free_workspaces(model);
       return FALSE;
     }
   }
-  model->delta_out = alloc_floats(cells, "gradient workspace", error);
-  model->delta_in = model->delta_out
-                        ? alloc_floats(cells, "gradient workspace", error)
-                        : NULL;
-  model->standardized = model->delta_in ? alloc_floats(rows * model->n_inputs,
+  model->delta[0] = alloc_floats(cells, "gradient workspace", error);
+  model->delta[1] =
+      model->delta[0] ? alloc_floats(cells, "gradient workspace", error) : NULL;
+  model->standardized = model->delta[1] ? alloc_floats(rows * model->n_inputs,
                                                        "input workspace", error)
                                         : NULL;
   if (!model->standardized) {
@@ -347,13 +356,28 @@ static gboolean ensure_capacity(nnlab_model *model, size_t rows,
   return TRUE;
 }
 
-static gboolean plugin_failed(const nnlab_component *activation,
-                              const char *stage, size_t layer,
-                              nnlab_status status, GError **error) {
+/* Built-in layers do not fail; a plugin's failure is reported by name. */
+static gboolean layer_failed(const stack_layer *layer, const char *stage,
+                             nnlab_status status, GError **error) {
+  const nnlab_plugin_info *plugin = layer->ctx.plugin;
   g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_PLUGIN,
-              "layer %zu: activation '%s' %s failed: %s", layer + 1,
-              activation->info->name, stage, nnlab_status_message(status));
+              "layer %zu: %s '%s' %s failed: %s", layer->number,
+              nnlab_kind_name(plugin->kind), plugin->name, stage,
+              nnlab_status_message(status));
   return FALSE;
+}
+
+/* The checks of a replay after a layer's forward call: a plugin's output
+ * against its input element by element, a built-in's as its arithmetic. */
+static gboolean forward_finite(const stack_layer *layer, const float *in,
+                               const float *out, size_t rows,
+                               nonfinite_origin *origin) {
+  size_t n = rows * layer_shape_size(&layer->ctx.out);
+  if (layer->ctx.plugin)
+    return origin_check_plugin(origin, layer->ctx.plugin, PLUGIN_PHASE_FORWARD,
+                               layer->number, in, out, n);
+  return origin_check_arithmetic(origin, layer->ops->operation, layer->number,
+                                 out, n);
 }
 
 /* The forward pass; with origin (a replay, see divergence.c) it stops at
@@ -366,32 +390,19 @@ static const float *forward_pass(nnlab_model *model, const float *x,
                                          rows * model->n_inputs))
     return NULL;
   const float *input = x;
-  for (size_t l = 0; l < model->n_layers; l++) {
-    const dense_layer *layer = &model->layers[l];
-    const float *w = model->params + layer->weight_offset;
-    const float *b = model->params + layer->bias_offset;
-    float *z = model->pre[l];
-    size_t n = rows * layer->units;
-    /* z = input * W + b, rows x units */
-    for (size_t r = 0; r < rows; r++)
-      vector_copy_floats(z + r * layer->units, b, layer->units);
-    gemm_nn(rows, layer->units, layer->fan_in, input, w, 1.0f, z);
-    if (origin &&
-        !origin_check_arithmetic(origin, "matrix product", l + 1, z, n))
-      return NULL;
-    const nnlab_plugin_info *plugin = layer->activation.info;
-    plugin_call_begin(plugin, PLUGIN_PHASE_FORWARD, l + 1);
-    nnlab_status status = plugin->activation.forward(
-        z, model->post[l], rows, layer->units, layer->activation.hparams);
+  for (size_t k = 0; k < model->depth; k++) {
+    const stack_layer *layer = &model->stack[k];
+    float *out = model->outputs[k];
+    /* A built-in's NULL plugin marks no plugin call. */
+    plugin_call_begin(layer->ctx.plugin, PLUGIN_PHASE_FORWARD, layer->number);
+    nnlab_status status = layer->ops->forward(&layer->ctx, input, out, rows);
     plugin_call_end();
     if (status != NNLAB_STATUS_OK) {
-      plugin_failed(&layer->activation, "forward", l, status, error);
+      layer_failed(layer, "forward", status, error);
       return NULL;
     }
-    if (origin && !origin_check_plugin(origin, plugin, PLUGIN_PHASE_FORWARD,
-                                       l + 1, z, model->post[l], n))
-      return NULL;
-    input = model->post[l];
+    if (origin && !forward_finite(layer, input, out, rows, origin)) return NULL;
+    input = out;
   }
   model->rows = rows;
   return input;
@@ -408,71 +419,45 @@ const float *model_forward_traced(nnlab_model *model, const float *x,
   return forward_pass(model, x, rows, origin, error);
 }
 
-/* sums[j] = x[0][j] + x[1][j] + ... in that order (x: rows x cols), kept
- * in registers 16 columns at a time rather than added up in memory. */
-static void column_sums(const float *x, size_t rows, size_t cols, float *sums) {
-  enum { BLOCK = 16 };
-  size_t j = 0;
-  for (; j + BLOCK <= cols; j += BLOCK) {
-    float acc[BLOCK] = {0};
-    for (size_t r = 0; r < rows; r++)
-      for (size_t q = 0; q < BLOCK; q++) acc[q] += x[r * cols + j + q];
-    memcpy(sums + j, acc, sizeof acc);
-  }
-  for (; j < cols; j++) {
-    float acc = 0;
-    for (size_t r = 0; r < rows; r++) acc += x[r * cols + j];
-    sums[j] = acc;
-  }
-}
-
-/* The checks of a replayed backward pass after layer l's gradients: the
- * weight and bias gradients, then what goes down to the layer below. */
-static gboolean gradients_finite(const nnlab_model *model, size_t l,
-                                 size_t rows, nonfinite_origin *origin) {
-  const dense_layer *layer = &model->layers[l];
-  return origin_check_arithmetic(origin, "weight gradient", l + 1,
-                                 model->grads + layer->weight_offset,
-                                 layer->fan_in * layer->units + layer->units) &&
-         (l == 0 ||
-          origin_check_arithmetic(origin, "input gradient", l + 1,
-                                  model->delta_in, rows * layer->fan_in));
+/* The checks of a replayed backward pass after a layer's call: a plugin's
+ * input gradient against its input; a built-in's parameter gradients, then
+ * what goes down to the layer below. */
+static gboolean backward_finite(const nnlab_model *model,
+                                const stack_layer *layer, const float *in,
+                                const float *din, size_t rows,
+                                nonfinite_origin *origin) {
+  size_t n = rows * layer_shape_size(&layer->ctx.in);
+  if (layer->ctx.plugin)
+    return origin_check_plugin(origin, layer->ctx.plugin, PLUGIN_PHASE_BACKWARD,
+                               layer->number, in, din, n);
+  return origin_check_arithmetic(origin, "weight gradient", layer->number,
+                                 model->grads + layer->param_offset,
+                                 layer->n_params) &&
+         (!din || origin_check_arithmetic(origin, "input gradient",
+                                          layer->number, din, n));
 }
 
 static gboolean backward_pass(nnlab_model *model, const float *x,
                               const float *doutput, nonfinite_origin *origin,
                               GError **error) {
   size_t rows = model->rows;
-  const float *upstream = doutput; /* dL/d(post) of the current layer */
-  for (size_t l = model->n_layers; l-- > 0;) {
-    const dense_layer *layer = &model->layers[l];
-    const float *input = l ? model->post[l - 1] : x;
-    float *dz = model->delta_out;
-    const nnlab_plugin_info *plugin = layer->activation.info;
-    plugin_call_begin(plugin, PLUGIN_PHASE_BACKWARD, l + 1);
-    nnlab_status status = plugin->activation.backward(
-        model->pre[l], model->post[l], upstream, dz, rows, layer->units,
-        layer->activation.hparams);
+  const float *dout = doutput; /* dL/d(out) of the current layer */
+  for (size_t k = model->depth; k-- > 0;) {
+    const stack_layer *layer = &model->stack[k];
+    const float *in = k ? model->outputs[k - 1] : x;
+    /* Gradients go down alternating between the two buffers, so a layer
+     * writes over the one the layer above has read. */
+    float *din = k ? model->delta[(model->depth - 1 - k) % 2] : NULL;
+    plugin_call_begin(layer->ctx.plugin, PLUGIN_PHASE_BACKWARD, layer->number);
+    nnlab_status status =
+        layer->ops->backward(&layer->ctx, in, model->outputs[k], dout, din,
+                             model->grads + layer->param_offset, rows);
     plugin_call_end();
     if (status != NNLAB_STATUS_OK)
-      return plugin_failed(&layer->activation, "backward", l, status, error);
-    if (origin &&
-        !origin_check_plugin(origin, plugin, PLUGIN_PHASE_BACKWARD, l + 1,
-                             model->pre[l], dz, rows * layer->units))
+      return layer_failed(layer, "backward", status, error);
+    if (origin && !backward_finite(model, layer, in, din, rows, origin))
       return FALSE;
-    /* dW = input^T * dz (fan_in x units); db = column sums of dz. */
-    gemm_tn(layer->fan_in, layer->units, rows, input, dz, 0.0f,
-            model->grads + layer->weight_offset);
-    column_sums(dz, rows, layer->units, model->grads + layer->bias_offset);
-    /* d(input) = dz * W^T (rows x fan_in) */
-    if (l > 0)
-      gemm_nt(rows, layer->fan_in, layer->units, dz,
-              model->params + layer->weight_offset, 0.0f, model->delta_in);
-    if (origin && !gradients_finite(model, l, rows, origin)) return FALSE;
-    if (l == 0) break;
-    /* The next layer down reads delta_in and writes its dz over the
-     * now-consumed delta_out. */
-    upstream = model->delta_in;
+    dout = din;
   }
   return TRUE;
 }
