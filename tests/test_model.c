@@ -671,6 +671,29 @@ static void test_bad_layer_specs_are_rejected(void **state) {
   nnlab_model_free(model);
 }
 
+/* Sizes a spec cannot name: no units, or more parameters than a size_t
+ * counts. The layers built before the bad one are freed. */
+static void test_layer_sizes_out_of_range_are_rejected(void **state) {
+  (void)state;
+  nnlab_component relu[2] = {{0}};
+  GError *error = NULL;
+  for (size_t i = 0; i < 2; i++)
+    if (!nnlab_component_resolve(test_registry(), NNLAB_KIND_ACTIVATION, "relu",
+                                 &relu[i], &error))
+      fail_msg("%s", error->message);
+  static const size_t bad[] = {0, SIZE_MAX / 2, SIZE_MAX};
+  for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autoptr(GError) rejected = NULL;
+    assert_null(nnlab_model_new_from_components(3, (const size_t[]){4, bad[i]},
+                                                relu, 2, &rejected));
+    assert_int_equal(rejected->code, NNLAB_ERROR_INVALID);
+    g_autofree char *expected =
+        g_strdup_printf("layer 2: %zu units is not a valid size", bad[i]);
+    assert_string_equal(rejected->message, expected);
+  }
+  for (size_t i = 0; i < 2; i++) nnlab_component_clear(&relu[i]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_network_gradients_match_central_differences),
@@ -686,6 +709,7 @@ int main(void) {
       cmocka_unit_test(test_standardization_rejects_bad_deviations),
       cmocka_unit_test(test_predict_in_batches_equals_one_forward_pass),
       cmocka_unit_test(test_bad_layer_specs_are_rejected),
+      cmocka_unit_test(test_layer_sizes_out_of_range_are_rejected),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
