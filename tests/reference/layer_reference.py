@@ -77,6 +77,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from c_source import c_list
+
 F32 = np.float32
 
 # ---- The cases -----------------------------------------------------------
@@ -546,19 +548,6 @@ def literal(v):
         text = np.format_float_scientific(v, unique=True, trim="0")
     assert F32(float(text)) == v, (text, v)
     return text + "f"
-
-
-def c_list(items, indent, width=80):
-    """Items joined by ', ' and wrapped at width, each line indented."""
-    lines, line = [], indent
-    for k, item in enumerate(items):
-        piece = item + ("," if k + 1 < len(items) else "")
-        if line.strip() and len(line) + 1 + len(piece) > width:
-            lines.append(line.rstrip())
-            line = indent
-        line += piece + " "
-    lines.append(line.rstrip())
-    return "\n".join(lines)
 
 
 STRUCT = """\

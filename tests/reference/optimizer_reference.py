@@ -18,6 +18,8 @@ import math
 import struct
 import sys
 
+from c_source import c_list
+
 INITIAL = ["0.5", "-1.5", "2.0", "-0.75", "1.25"]
 GRADS = [
     ["0.3", "-0.8", "1.5", "0.05", "-0.4"],
@@ -230,19 +232,6 @@ def trajectory(optimizer, settings):
                                          hp)
         rows.append(list(params))
     return rows
-
-
-def c_list(items, indent, width=80):
-    """Items joined by ', ' and wrapped at width, each line indented."""
-    lines, line = [], indent
-    for k, item in enumerate(items):
-        piece = item + ("," if k + 1 < len(items) else "")
-        if line.strip() and len(line) + 1 + len(piece) > width:
-            lines.append(line.rstrip())
-            line = indent
-        line += piece + " "
-    lines.append(line.rstrip())
-    return "\n".join(lines)
 
 
 def generate():
