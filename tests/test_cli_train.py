@@ -205,6 +205,28 @@ plain = json.loads(run("train", config, "--out", os.path.join(work, "plain"), "-
 check("a run of all its epochs has no stop", plain["stopped"] is None
       and plain["weights_epoch"] == 3, str(plain))
 
+# [model] layers: the same network as the hidden/activation shorthand, so
+# the same weights and the same predictions, to the bit.
+listed = write("iris-layers.ini", open(config).read().replace(
+    "hidden = 8\nactivation = tanh\n", "layers = dense(8), tanh, dense(units=3)\n"))
+as_list = run("train", listed, "--out", os.path.join(work, "as-list"), "--quiet")
+check("a layers list trains", as_list.returncode == 0, as_list.stderr)
+list_predictions = run("predict", os.path.join(work, "as-list", "model.h5"), iris)
+check("a layers list predicts what its shorthand does, digit for digit",
+      list_predictions.stdout == predicted.stdout and predicted.stdout,
+      list_predictions.stderr)
+both = run("train", listed, "--out", os.path.join(work, "both"), "--quiet",
+           "--set", "model.hidden=8")
+check("layers with hidden is one error naming hidden",
+      both.returncode == 1 and both.stderr.count("\n") == 1
+      and "hidden: give the model as layers or as hidden" in both.stderr, both.stderr)
+dropout = run("train", listed, "--out", os.path.join(work, "dropout"), "--quiet",
+              "--set", "model.layers=dense(8), dropout(p=0.2), dense(3)")
+check("a layer nnlab lacks is named with its place in the list",
+      dropout.returncode == 1
+      and "layers: item 2, 'dropout(p=0.2)': no activation plugin named 'dropout'"
+      in dropout.stderr, dropout.stderr)
+
 if failures:
     print("\n".join(["failures:"] + failures), file=sys.stderr)
     sys.exit(1)

@@ -22,9 +22,9 @@ static const char *const data_keys[] = {
     "split_seed", "stratify",     "standardize",
     NULL};
 static const char *const model_keys[] = {
-    "hidden",  "activation", "output_activation",
-    "outputs", "init",       "init_scale",
-    "seed",    NULL};
+    "hidden",     "activation", "output_activation",
+    "outputs",    "layers",     "init",
+    "init_scale", "seed",       NULL};
 static const char *const training_keys[] = {"epochs",
                                             "batch_size",
                                             "loss",
@@ -58,14 +58,6 @@ static const char *const training_keys[] = {"epochs",
                                             NULL};
 static const char *const layer_keys[] = {"weights", "bias", NULL};
 
-/* Caps on what a config may build, so that a typo (or a hostile config)
- * is a quick error rather than minutes of setup and an allocation of tens
- * of gigabytes. The layer and unit caps match what model files hold
- * (model_file_load.c: 4096 layers with the output layer, 2^24 units). */
-#define MAX_HIDDEN_LAYERS 4095
-#define MAX_UNITS (1u << 24)
-#define MAX_PARAMETERS (1u << 28) /* 1 GiB of float32 weights */
-#define DEFAULT_OUTPUT_ACTIVATION "identity"
 static const char *const section_names[] = {"data",      "model",   "training",
                                             "optimizer", "layer.N", NULL};
 
@@ -113,31 +105,11 @@ static gboolean get_size(const ini_reader *r, const char *section,
   return TRUE;
 }
 
-/* Splits at commas outside brackets: "8:relu, elu(alpha=1)" style lists. */
-static GPtrArray *split_list(const char *text) {
-  GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
-  int depth = 0;
-  const char *start = text;
-  for (const char *p = text;; p++) {
-    if (*p == '(') depth++;
-    if (*p == ')') depth--;
-    if ((*p == ',' && depth == 0) || *p == '\0') {
-      char *part = g_strstrip(g_strndup(start, (gsize)(p - start)));
-      if (*part)
-        g_ptr_array_add(parts, part);
-      else
-        g_free(part);
-      if (!*p) break;
-      start = p + 1;
-    }
-  }
-  return parts;
-}
-
-static gboolean resolve(const ini_reader *r, const nnlab_registry *registry,
-                        nnlab_plugin_kind kind, const char *section,
-                        const char *key, const char *spec, nnlab_component *out,
-                        GError **error) {
+static gboolean config_resolve(const ini_reader *r,
+                               const nnlab_registry *registry,
+                               nnlab_plugin_kind kind, const char *section,
+                               const char *key, const char *spec,
+                               nnlab_component *out, GError **error) {
   if (nnlab_component_resolve(registry, kind, spec, out, error)) return TRUE;
   return ini_locate(r, section, key, error);
 }
@@ -175,50 +147,23 @@ static gboolean read_data(const ini_reader *r, nnlab_run_config *c,
   return TRUE;
 }
 
-/* The sum stops once past the cap, so it cannot overflow. */
-gboolean config_check_parameters(const nnlab_run_config *c, size_t n_inputs,
-                                 size_t n_outputs, GError **error) {
-  guint64 total = 0, fan_in = n_inputs;
-  for (size_t i = 0; i <= c->n_hidden && total <= MAX_PARAMETERS; i++) {
-    size_t units = i < c->n_hidden ? c->hidden_units[i] : n_outputs;
-    total += (fan_in + 1) * units;
-    fan_in = units;
-  }
-  if (total <= MAX_PARAMETERS) return TRUE;
-  g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
-              "%s: hidden: the network would have more than %u parameters "
-              "(1 GiB of float32 weights), the limit",
-              c->hidden_location, MAX_PARAMETERS);
-  return FALSE;
-}
-
-static gboolean read_model(const ini_reader *r, const nnlab_registry *registry,
-                           nnlab_run_config *c, GError **error) {
-  g_autofree char *hidden = NULL, *activation = NULL, *output = NULL,
-                  *init = NULL;
+/* hidden, activation, output_activation and outputs: the shorthand for a
+ * stack of dense layers and their activations. */
+static gboolean read_hidden(const ini_reader *r, const nnlab_registry *registry,
+                            nnlab_run_config *c, GError **error) {
+  g_autofree char *hidden = NULL, *activation = NULL, *output = NULL;
   if (!ini_get_string(r, "model", "hidden", "", &hidden, error) ||
       !ini_get_string(r, "model", "activation", "relu", &activation, error) ||
       !ini_get_string(r, "model", "output_activation",
-                      DEFAULT_OUTPUT_ACTIVATION, &output, error) ||
-      !ini_get_string(r, "model", "init", "xavier_uniform", &init, error) ||
-      !get_size(r, "model", "outputs", 0, &c->n_outputs, error) ||
-      !ini_get_double(r, "model", "init_scale", 0.1, 0, 1e6, &c->init_scale,
-                      error))
+                      CONFIG_DEFAULT_OUTPUT_ACTIVATION, &output, error) ||
+      !get_size(r, "model", "outputs", 0, &c->n_outputs, error))
     return FALSE;
-  if (!nnlab_init_scheme_from_name(init, &c->init)) {
-    g_autofree char *shown = nnlab_excerpt(init);
-    return ini_fail(r, "model", "init", error,
-                    "init: unknown scheme '%s'; expected zeros, uniform, "
-                    "normal, xavier_uniform, xavier_normal, he_uniform or "
-                    "he_normal",
-                    shown);
-  }
-  g_autoptr(GPtrArray) sizes = split_list(hidden);
+  g_autoptr(GPtrArray) sizes = config_split_list(hidden);
   if (sizes->len > MAX_HIDDEN_LAYERS)
     return ini_fail(r, "model", "hidden", error,
                     "hidden: %u hidden layers, more than the limit of %d",
                     sizes->len, MAX_HIDDEN_LAYERS);
-  g_autoptr(GPtrArray) specs = split_list(activation);
+  g_autoptr(GPtrArray) specs = config_split_list(activation);
   c->n_hidden = sizes->len;
   c->hidden_units = g_new0(size_t, MAX(c->n_hidden, 1));
   c->hidden_activations = g_new0(nnlab_component, MAX(c->n_hidden, 1));
@@ -244,24 +189,47 @@ static gboolean read_model(const ini_reader *r, const nnlab_registry *registry,
                       i + 1, shown, MAX_UNITS);
     c->hidden_units[i] = (size_t)units;
     const char *spec = g_ptr_array_index(specs, specs->len == 1 ? 0 : i);
-    if (!resolve(r, registry, NNLAB_KIND_ACTIVATION, "model", "activation",
-                 spec, &c->hidden_activations[i], error))
+    if (!config_resolve(r, registry, NNLAB_KIND_ACTIVATION, "model",
+                        "activation", spec, &c->hidden_activations[i], error))
       return FALSE;
   }
   /* Without hidden layers the activation is unused, but a typo in it is
    * still an error. */
   for (size_t i = 0; c->n_hidden == 0 && i < specs->len; i++) {
     nnlab_component unused = {0};
-    if (!resolve(r, registry, NNLAB_KIND_ACTIVATION, "model", "activation",
-                 g_ptr_array_index(specs, i), &unused, error))
+    if (!config_resolve(r, registry, NNLAB_KIND_ACTIVATION, "model",
+                        "activation", g_ptr_array_index(specs, i), &unused,
+                        error))
       return FALSE;
     nnlab_component_clear(&unused);
   }
   /* The hidden layers alone, before the data gives the input width. */
-  c->hidden_location = ini_where(r, "model", "hidden");
+  g_autofree char *location = ini_where(r, "model", "hidden");
+  c->hidden_location = g_strdup_printf("%s: hidden", location);
   if (!config_check_parameters(c, 0, 0, error)) return FALSE;
-  return resolve(r, registry, NNLAB_KIND_ACTIVATION, "model",
-                 "output_activation", output, &c->output_activation, error);
+  return config_resolve(r, registry, NNLAB_KIND_ACTIVATION, "model",
+                        "output_activation", output, &c->output_activation,
+                        error);
+}
+
+static gboolean read_model(const ini_reader *r, const nnlab_registry *registry,
+                           nnlab_run_config *c, GError **error) {
+  g_autofree char *init = NULL;
+  if (!ini_get_string(r, "model", "init", "xavier_uniform", &init, error) ||
+      !ini_get_double(r, "model", "init_scale", 0.1, 0, 1e6, &c->init_scale,
+                      error))
+    return FALSE;
+  if (!nnlab_init_scheme_from_name(init, &c->init)) {
+    g_autofree char *shown = nnlab_excerpt(init);
+    return ini_fail(r, "model", "init", error,
+                    "init: unknown scheme '%s'; expected zeros, uniform, "
+                    "normal, xavier_uniform, xavier_normal, he_uniform or "
+                    "he_normal",
+                    shown);
+  }
+  return g_key_file_has_key(r->file, "model", "layers", NULL)
+             ? config_read_layers(r, registry, c, error)
+             : read_hidden(r, registry, c, error);
 }
 
 /* milestones = 30, 80: rising epoch (or step) numbers. */
@@ -484,8 +452,8 @@ static gboolean read_training(const ini_reader *r,
                     "missing key 'loss' in [training] (e.g. loss = mse or "
                     "loss = cross_entropy)");
   c->loss_location = ini_where(r, "training", "loss");
-  return resolve(r, registry, NNLAB_KIND_LOSS, "training", "loss", loss,
-                 &c->loss, error);
+  return config_resolve(r, registry, NNLAB_KIND_LOSS, "training", "loss", loss,
+                        &c->loss, error);
 }
 
 static gboolean read_optimizer(const ini_reader *r,
@@ -493,8 +461,8 @@ static gboolean read_optimizer(const ini_reader *r,
                                nnlab_run_config *c, GError **error) {
   g_autofree char *name = NULL;
   if (!ini_get_string(r, "optimizer", "name", "sgd", &name, error) ||
-      !resolve(r, registry, NNLAB_KIND_OPTIMIZER, "optimizer", "name", name,
-               &c->optimizer, error))
+      !config_resolve(r, registry, NNLAB_KIND_OPTIMIZER, "optimizer", "name",
+                      name, &c->optimizer, error))
     return FALSE;
   g_auto(GStrv) keys = g_key_file_get_keys(r->file, "optimizer", NULL, NULL);
   for (size_t i = 0; keys && keys[i]; i++) {
@@ -514,7 +482,7 @@ static gboolean check_pairing(const ini_reader *r,
   gboolean gradient_training = !c->perceptron_rule && c->train.epochs > 0;
   g_autofree char *problem =
       loss_pairing_problem(&c->output_activation, &c->loss, gradient_training,
-                           DEFAULT_OUTPUT_ACTIVATION, registry);
+                           CONFIG_DEFAULT_OUTPUT_ACTIVATION, registry);
   return !problem || ini_fail(r, "training", "loss", error, "%s", problem);
 }
 

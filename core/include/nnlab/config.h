@@ -47,7 +47,7 @@ typedef struct nnlab_run_config {
   nnlab_train_config train;
   gboolean perceptron_rule; /* [training] rule = perceptron */
 
-  char *hidden_location; /* "FILE:LINE" of [model] hidden, for errors */
+  char *hidden_location; /* "FILE:LINE: hidden" or ": layers", for errors */
   nnlab_run_config_layer *layers; /* n_hidden + 1: [layer.1], ... */
 } nnlab_run_config;
 
