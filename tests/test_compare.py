@@ -566,6 +566,38 @@ for override, expected in [
           and expected in result.stderr and not os.path.exists(never),
           result.stderr)
 
+# Networks as an axis: candidates that differ in [model] layers, on a
+# problem config that gives its model as a list.
+write("iris-layers.ini", open(os.path.join(work, "iris.ini")).read().replace(
+    "hidden = 8\nactivation = relu\n", "layers = dense(8), relu, dense(3)\n"))
+layered = write("layers.ini", """[compare]
+seeds = 1..2
+baseline = narrow
+
+[problem]
+config = iris-layers.ini
+
+[candidate narrow]
+model.layers = dense(4), relu, dense(3)
+
+[candidate deep]
+model.layers = dense(8), tanh, dense(8), tanh, dense(3)
+""")
+result = run("compare", layered, "--out", os.path.join(work, "layers"), "--json",
+             "--quiet")
+rows = json.loads(result.stdout)["rows"] if result.returncode == 0 else []
+check("candidates can differ in their layers", result.returncode == 0
+      and sorted(r["candidate"] for r in rows) == ["deep", "narrow"], result.stderr)
+with results(os.path.join(work, "layers")) as f:
+    digests = {}
+    for name in f["runs"]:
+        run_group = f["runs"][name]
+        digests.setdefault(run_group.attrs["candidate"], set()).add(
+            run_group.attrs["init_digest"])
+check("each network starts from its own weights",
+      len(digests) == 2 and not (digests.get("deep", set()) & digests.get("narrow", set())),
+      str(digests))
+
 result = run("compare", "--help")
 check("--help explains the command and its metrics", result.returncode == 0
       and "SPEC.ini" in result.stdout and "rmse, mae or r2" in result.stdout)
