@@ -694,9 +694,81 @@ static void test_layer_sizes_out_of_range_are_rejected(void **state) {
   for (size_t i = 0; i < 2; i++) nnlab_component_clear(&relu[i]);
 }
 
+/* A layer list builds what the UNITS:ACTIVATION specs build: the same
+ * layers, the same parameters, the same outputs. */
+static void test_layer_list_builds_the_same_network(void **state) {
+  (void)state;
+  GError *error = NULL;
+  nnlab_model *listed = nnlab_model_new_from_layers(
+      test_registry(), 3,
+      "dense(5), leaky_relu(negative_slope=0.25), dense(units=4), dense(2), "
+      "softmax",
+      &error);
+  if (!listed) fail_msg("%s", error->message);
+  nnlab_model *specs =
+      new_model(3, (const char *[]){"5:leaky_relu(negative_slope=0.25)",
+                                    "4:identity", "2:softmax", NULL});
+  assert_int_equal(nnlab_model_n_layers(listed), 3);
+  assert_int_equal(nnlab_model_n_params(listed), nnlab_model_n_params(specs));
+  for (size_t l = 0; l < 3; l++) {
+    assert_int_equal(nnlab_model_layer_units(listed, l),
+                     nnlab_model_layer_units(specs, l));
+    g_autofree char *a =
+        nnlab_component_format(nnlab_model_layer_activation(listed, l));
+    g_autofree char *b =
+        nnlab_component_format(nnlab_model_layer_activation(specs, l));
+    assert_string_equal(a, b);
+  }
+  nnlab_rng rng_a, rng_b;
+  nnlab_rng_seed(&rng_a, 9);
+  nnlab_rng_seed(&rng_b, 9);
+  nnlab_model_init(listed, NNLAB_INIT_XAVIER_UNIFORM, 0, &rng_a);
+  nnlab_model_init(specs, NNLAB_INIT_XAVIER_UNIFORM, 0, &rng_b);
+  const float x[6] = {0.5f, -1, 2, 0.25f, 0, -0.75f};
+  const float *ya = nnlab_model_forward(listed, x, 2, &error);
+  assert_non_null(ya);
+  g_autofree float *copy = g_memdup2(ya, 4 * sizeof(float));
+  const float *yb = nnlab_model_forward(specs, x, 2, &error);
+  assert_memory_equal(copy, yb, 4 * sizeof(float));
+  nnlab_model_free(listed);
+  nnlab_model_free(specs);
+}
+
+/* Every malformed list is one error naming the item and what was
+ * expected. */
+static void test_bad_layer_lists_are_rejected(void **state) {
+  (void)state;
+  static const struct {
+    const char *layers, *message;
+  } bad[] = {
+      {"", "layers: give at least the output layer"},
+      {"relu, dense(2)",
+       "layers: item 1, 'relu': an activation needs a "
+       "dense layer before it"},
+      {"dense(4), relu, tanh",
+       "layers: item 3, 'tanh': a dense layer takes "
+       "one activation after it"},
+      {"dense(0)", "layers: item 1, 'dense(0)': expected dense(UNITS)"},
+      {"dense(x)", "layers: item 1, 'dense(x)': expected dense(UNITS)"},
+      {"dense(16777217)", "expected dense(UNITS) with UNITS from 1 to"},
+      {"dense(4), dropout(p=0.2), dense(1)",
+       "layers: item 2, 'dropout(p=0.2)': no activation plugin named "
+       "'dropout'"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autoptr(GError) error = NULL;
+    assert_null(
+        nnlab_model_new_from_layers(test_registry(), 2, bad[i].layers, &error));
+    assert_non_null(error);
+    assert_contains(error->message, bad[i].message);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_network_gradients_match_central_differences),
+      cmocka_unit_test(test_layer_list_builds_the_same_network),
+      cmocka_unit_test(test_bad_layer_lists_are_rejected),
       cmocka_unit_test(test_gradient_check_detects_a_perturbed_gradient),
       cmocka_unit_test(test_parameters_are_one_flat_buffer_in_layer_order),
       cmocka_unit_test(test_forward_uses_documented_weight_layout),

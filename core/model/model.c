@@ -12,6 +12,7 @@
 #include "base/alloc.h"
 #include "model/divergence.h"
 #include "model/layer.h"
+#include "model/layer_list.h"
 #include "plugins/plugin_call.h"
 
 /* Rows per batch when predicting, to bound workspace memory. */
@@ -142,6 +143,21 @@ nnlab_model *nnlab_model_new_from_components(size_t n_inputs,
     if (layer->n_params)
       layer->ctx.params = model->params + layer->param_offset;
   }
+  return model;
+}
+
+nnlab_model *nnlab_model_new_from_layers(const nnlab_registry *registry,
+                                         size_t n_inputs, const char *layers,
+                                         GError **error) {
+  g_return_val_if_fail(registry != NULL && layers != NULL, NULL);
+  layer_list list;
+  if (!layer_list_parse(registry, layers, &list, error)) {
+    g_prefix_error(error, "layers: ");
+    return NULL;
+  }
+  nnlab_model *model = nnlab_model_new_from_components(
+      n_inputs, list.units, list.activations, list.n_dense, error);
+  layer_list_clear(&list);
   return model;
 }
 

@@ -158,12 +158,12 @@ static gboolean read_hidden(const ini_reader *r, const nnlab_registry *registry,
                       CONFIG_DEFAULT_OUTPUT_ACTIVATION, &output, error) ||
       !get_size(r, "model", "outputs", 0, &c->n_outputs, error))
     return FALSE;
-  g_autoptr(GPtrArray) sizes = config_split_list(hidden);
+  g_autoptr(GPtrArray) sizes = layer_list_split(hidden);
   if (sizes->len > MAX_HIDDEN_LAYERS)
     return ini_fail(r, "model", "hidden", error,
                     "hidden: %u hidden layers, more than the limit of %d",
                     sizes->len, MAX_HIDDEN_LAYERS);
-  g_autoptr(GPtrArray) specs = config_split_list(activation);
+  g_autoptr(GPtrArray) specs = layer_list_split(activation);
   c->n_hidden = sizes->len;
   c->hidden_units = g_new0(size_t, MAX(c->n_hidden, 1));
   c->hidden_activations = g_new0(nnlab_component, MAX(c->n_hidden, 1));

@@ -7,13 +7,14 @@
 #include <nnlab/config.h>
 
 #include "io/ini_reader.h"
+#include "model/layer_list.h"
 
 /* Caps on what a config may build, so that a typo (or a hostile config)
  * is a quick error rather than minutes of setup and an allocation of tens
  * of gigabytes. They match what model files hold (model_file_load.c: 4096
  * layers with the output layer, 2^24 units). */
-#define MAX_HIDDEN_LAYERS 4095
-#define MAX_UNITS (1u << 24)
+#define MAX_HIDDEN_LAYERS (LAYER_LIST_MAX_DENSE - 1)
+#define MAX_UNITS LAYER_LIST_MAX_UNITS
 /* The output layer's activation when none is given. */
 #define CONFIG_DEFAULT_OUTPUT_ACTIVATION "identity"
 
@@ -23,10 +24,6 @@
  * alone. */
 gboolean config_check_parameters(const nnlab_run_config *c, size_t n_inputs,
                                  size_t n_outputs, GError **error);
-
-/* Splits at commas outside parentheses: "8:relu, elu(alpha=1)" style
- * lists; empty items are dropped. */
-GPtrArray *config_split_list(const char *text);
 
 /* [model] layers = dense(64), relu, dense(10) into c's hidden layers,
  * activations, outputs and output activation (config_layers.c). */

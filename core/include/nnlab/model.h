@@ -34,6 +34,13 @@ NNLAB_API nnlab_model *nnlab_model_new(const nnlab_registry *registry,
                                        size_t n_inputs,
                                        const char *const *layer_specs,
                                        GError **error);
+/* layers: the network as a list, "dense(64), relu, dense(32), relu,
+ * dense(10), softmax" as in a config's [model] layers (docs/config.md):
+ * dense layers, each followed by its activation (the identity when none
+ * follows); the last is the output layer. */
+NNLAB_API nnlab_model *nnlab_model_new_from_layers(
+    const nnlab_registry *registry, size_t n_inputs, const char *layers,
+    GError **error);
 /* The same from resolved parts; the components are copied. */
 NNLAB_API nnlab_model *nnlab_model_new_from_components(
     size_t n_inputs, const size_t *units, const nnlab_component *activations,
