@@ -751,6 +751,8 @@ static void test_bad_layer_lists_are_rejected(void **state) {
       {"dense(0)", "layers: item 1, 'dense(0)': expected dense(UNITS)"},
       {"dense(x)", "layers: item 1, 'dense(x)': expected dense(UNITS)"},
       {"dense(16777217)", "expected dense(UNITS) with UNITS from 1 to"},
+      {"dense(4), relu), dense(1)",
+       "layers: unbalanced brackets in 'dense(4), relu), dense(1)'"},
       {"dense(4), dropout(p=0.2), dense(1)",
        "layers: item 2, 'dropout(p=0.2)': no activation plugin named "
        "'dropout'"},

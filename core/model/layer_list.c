@@ -6,27 +6,9 @@
 
 #include <string.h>
 
-#define IDENTITY "identity"
+#include "base/text_list.h"
 
-GPtrArray *layer_list_split(const char *text) {
-  GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
-  int depth = 0;
-  const char *start = text;
-  for (const char *p = text;; p++) {
-    if (*p == '(') depth++;
-    if (*p == ')') depth--;
-    if ((*p == ',' && depth == 0) || *p == '\0') {
-      char *part = g_strstrip(g_strndup(start, (gsize)(p - start)));
-      if (*part)
-        g_ptr_array_add(parts, part);
-      else
-        g_free(part);
-      if (!*p) break;
-      start = p + 1;
-    }
-  }
-  return parts;
-}
+#define IDENTITY "identity"
 
 /* A dense layer as written, and the activation after it (NULL: none). */
 typedef struct dense_entry {
@@ -115,7 +97,13 @@ static gboolean read_entries(GPtrArray *items, GArray *entries,
 gboolean layer_list_parse(const nnlab_registry *registry, const char *text,
                           layer_list *list, GError **error) {
   memset(list, 0, sizeof *list);
-  g_autoptr(GPtrArray) items = layer_list_split(text);
+  g_autoptr(GPtrArray) items = text_list_split(text);
+  if (!items) {
+    g_autofree char *shown = nnlab_excerpt(text);
+    g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,
+                "unbalanced brackets in '%s'", shown);
+    return FALSE;
+  }
   g_autoptr(GArray) entries = g_array_new(FALSE, FALSE, sizeof(dense_entry));
   if (!read_entries(items, entries, error)) return FALSE;
   list->units = g_new0(size_t, entries->len);

@@ -22,8 +22,4 @@ gboolean layer_list_parse(const nnlab_registry *registry, const char *text,
                           layer_list *list, GError **error);
 void layer_list_clear(layer_list *list);
 
-/* Splits at commas outside parentheses: "8:relu, elu(alpha=1)" style
- * lists; empty items are dropped. */
-GPtrArray *layer_list_split(const char *text);
-
 #endif

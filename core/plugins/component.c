@@ -9,37 +9,12 @@
 
 #include <nnlab/common.h>
 
-/* Splits text at commas outside parentheses; NULL if brackets are
- * unbalanced. */
-static GPtrArray *split_top_level(const char *text) {
-  GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
-  int depth = 0;
-  const char *start = text;
-  for (const char *p = text;; p++) {
-    if (*p == '(' || *p == '[') depth++;
-    if (*p == ')' || *p == ']') depth--;
-    if (depth < 0) break;
-    if ((*p == ',' && depth == 0) || *p == '\0') {
-      char *part = g_strstrip(g_strndup(start, (gsize)(p - start)));
-      if (*part)
-        g_ptr_array_add(parts, part);
-      else
-        g_free(part);
-      if (*p == '\0') break;
-      start = p + 1;
-    }
-  }
-  if (depth != 0) {
-    g_ptr_array_unref(parts);
-    return NULL;
-  }
-  return parts;
-}
+#include "base/text_list.h"
 
 gboolean nnlab_component_apply(nnlab_component *component,
                                const char *assignments, GError **error) {
   const nnlab_plugin_info *info = component->info;
-  g_autoptr(GPtrArray) parts = split_top_level(assignments);
+  g_autoptr(GPtrArray) parts = text_list_split(assignments);
   if (!parts) {
     g_autofree char *shown = nnlab_excerpt(assignments);
     g_set_error(error, NNLAB_ERROR, NNLAB_ERROR_INVALID,

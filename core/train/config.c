@@ -14,6 +14,7 @@
 #include "train/config_internal.h"
 #include "plugins/loss_pairing.h"
 #include "base/suggest.h"
+#include "base/text_list.h"
 
 /* The keys each fixed section accepts; [optimizer] also takes the chosen
  * optimizer's hyperparameters and [layer.N] takes weights and bias. */
@@ -158,12 +159,18 @@ static gboolean read_hidden(const ini_reader *r, const nnlab_registry *registry,
                       CONFIG_DEFAULT_OUTPUT_ACTIVATION, &output, error) ||
       !get_size(r, "model", "outputs", 0, &c->n_outputs, error))
     return FALSE;
-  g_autoptr(GPtrArray) sizes = layer_list_split(hidden);
+  g_autoptr(GPtrArray) sizes = text_list_split(hidden);
+  g_autoptr(GPtrArray) specs = text_list_split(activation);
+  if (!sizes || !specs) {
+    const char *key = sizes ? "activation" : "hidden";
+    g_autofree char *shown = nnlab_excerpt(sizes ? activation : hidden);
+    return ini_fail(r, "model", key, error, "%s: unbalanced brackets in '%s'",
+                    key, shown);
+  }
   if (sizes->len > MAX_HIDDEN_LAYERS)
     return ini_fail(r, "model", "hidden", error,
                     "hidden: %u hidden layers, more than the limit of %d",
                     sizes->len, MAX_HIDDEN_LAYERS);
-  g_autoptr(GPtrArray) specs = layer_list_split(activation);
   c->n_hidden = sizes->len;
   c->hidden_units = g_new0(size_t, MAX(c->n_hidden, 1));
   c->hidden_activations = g_new0(nnlab_component, MAX(c->n_hidden, 1));
